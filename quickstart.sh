@@ -1,0 +1,60 @@
+#!/bin/sh
+# quickstart.sh — from a fresh Debian 12 machine to a result, in one command.
+#
+#   ./quickstart.sh          install what is missing, build, run the main job
+#   ./quickstart.sh check    install what is missing, build, run the test suite
+#
+# Installing needs root (apt-get); everything else runs as any user.  The
+# build is the usual autotools one (autoreconf, configure, make), so after
+# this `./configure && make && make check` works as in any autotools project.
+set -eu
+
+cd "$(dirname "$0")"
+mode=${1:-run}
+case "$mode" in
+  run|check|deps) ;;
+  *) echo "usage: $0 [run|check|deps]" >&2; exit 2 ;;
+esac
+
+# Debian packages: toolchain, libraries (-dev), runtime tools.
+packages="build-essential autoconf automake pkg-config
+  libgsl-dev libigraph-dev libsqlite3-dev libjansson-dev libcmocka-dev
+  libopenblas-dev libopenmpi-dev openmpi-bin gnuplot-nox sqlite3"
+
+missing=""
+for p in $packages; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+if [ -n "$missing" ]; then
+  echo "quickstart: installing:$missing"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "quickstart: need root to install packages (run as root or with sudo)" >&2
+    exit 2
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing
+fi
+[ "$mode" = deps ] && exit 0
+
+jobs=$(nproc 2>/dev/null || echo 2)
+if [ ! -x configure ] || [ configure.ac -nt configure ]; then
+  autoreconf -fi
+fi
+if [ ! -f config.status ] || [ configure -nt config.status ]; then
+  ./configure ${GPUSIM_CONFIGURE_FLAGS:-}
+fi
+make -j"$jobs"
+
+if [ "$mode" = check ]; then
+  make -j"$jobs" check
+  exit $?
+fi
+
+# The main job: the default scenario, recorded in the embedded store.
+mkdir -p out
+./gpusim topo --scenario workloads/scenarios/default.ini --db out/results.db
+echo "quickstart: results recorded in out/results.db"

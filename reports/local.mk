@@ -1,0 +1,1 @@
+## reports/local.mk — (module fragment, see Makefile.am)

@@ -1,0 +1,112 @@
+/*
+ * cmd_topo.c — `gpusim topo`: build the scenario's topology and report what
+ * it amounts to (counts by tier and kind, injection and bisection
+ * bandwidth, diameter), optionally exporting it as GraphML or DOT.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/cli/cluster.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/keys.h"
+#include "sim/cli/session.h"
+#include "topologies/export.h"
+#include "topologies/summary.h"
+
+static sim_err_t export_to(const topo_t *t, const char *format, const char *path,
+                           sim_diag_t *diag)
+{
+    if (strcmp(format, "graphml") != 0 && strcmp(format, "dot") != 0)
+        return sim_diag_set(diag, SIM_ERR_USAGE, NULL, 0, NULL,
+                            "--export: expected graphml or dot, got '%s'", format);
+    /* Write beside, then rename: a failed export never leaves half a file
+     * where a good one was. */
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        return sim_diag_set(diag, SIM_ERR_USAGE, path, 0, NULL, "path too long");
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL)
+        return sim_diag_set(diag, SIM_ERR_IO, path, 0, NULL, "cannot open for writing");
+    sim_err_t err = topo_export(t, format, f, diag);
+    if (fclose(f) != 0 && err == SIM_OK)
+        err = sim_diag_set(diag, SIM_ERR_IO, path, 0, NULL, "write failed");
+    if (err == SIM_OK && rename(tmp, path) != 0)
+        err = sim_diag_set(diag, SIM_ERR_IO, path, 0, NULL, "cannot rename %s into place", tmp);
+    if (err != SIM_OK)
+        remove(tmp);
+    return err;
+}
+
+int cli_cmd_topo(int argc, char **argv)
+{
+    const char *topology = NULL, *export_format = NULL;
+    long gpus = 0;
+    bool gpus_given = false;
+    const cli_opt_t opts[] = {
+        {"topology", CLI_STRING, &topology, "NAME", "shortcut for --set cluster.topology=NAME", NULL},
+        {"gpus", CLI_INT, &gpus, "N", "shortcut for --set cluster.gpus=N", &gpus_given},
+        {"export", CLI_STRING, &export_format, "FORMAT FILE", "write the graph as graphml or dot to FILE", NULL},
+        {NULL, 0, NULL, NULL, NULL, NULL},
+    };
+    const cli_command_spec_t spec = {
+        "topo", "[--scenario FILE] [--topology NAME] [--gpus N] [--export graphml|dot FILE]",
+        "Build the scenario's cluster topology and print GPUs, NICs, switches by\n"
+        "tier, links by kind, per-host injection bandwidth, bisection bandwidth\n"
+        "(a max-flow between balanced halves) and the GPU-to-GPU diameter.",
+        opts, cli_tables_cluster, true,
+    };
+    cli_session_t s;
+    int status;
+    if (cli_session_parse(&s, &spec, argc, argv, &status) == CLI_OPEN_EXIT)
+        return status;
+
+    char set_topology[128], set_gpus[64];
+    const char *extra[3] = {NULL, NULL, NULL};
+    int n = 0;
+    if (topology != NULL) {
+        snprintf(set_topology, sizeof set_topology, "cluster.topology=%s", topology);
+        extra[n++] = set_topology;
+    }
+    if (gpus_given) {
+        snprintf(set_gpus, sizeof set_gpus, "cluster.gpus=%ld", gpus);
+        extra[n++] = set_gpus;
+    }
+    const char *export_path = NULL;
+    if (export_format != NULL) {
+        if (s.positional.n != 1) {
+            sim_diag_set(&s.diag, SIM_ERR_USAGE, NULL, 0, NULL,
+                         "--export needs a format and one FILE: --export graphml out.graphml");
+            return cli_session_close(&s, SIM_ERR_USAGE);
+        }
+        export_path = s.positional.items[0];
+    } else if (s.positional.n != 0) {
+        sim_diag_set(&s.diag, SIM_ERR_USAGE, NULL, 0, NULL,
+                     "unexpected argument '%s'", s.positional.items[0]);
+        return cli_session_close(&s, SIM_ERR_USAGE);
+    }
+
+    sim_err_t err = cli_session_start(&s, cli_tables_cluster, extra);
+    wl_hwcat_t *cat = NULL;
+    const wl_gpu_t *gpu = NULL;
+    topo_t *topo = NULL;
+    topo_summary_t summary;
+    if (err == SIM_OK)
+        err = cli_cluster_build(s.scenario, &cat, &gpu, &topo, &s.diag);
+    if (err == SIM_OK)
+        err = topo_summary_compute(topo, &summary, &s.diag);
+    if (err == SIM_OK && json_object_set_new(s.result, "gpu", json_string(gpu->name)) != 0)
+        err = SIM_ERR_NOMEM;
+    if (err == SIM_OK)
+        err = topo_summary_to_json(&summary, s.result);
+    if (err == SIM_OK && export_path != NULL)
+        err = export_to(topo, export_format, export_path, &s.diag);
+    if (err == SIM_OK && !s.common.json) {
+        printf("GPU type: %s\n", gpu->name);
+        err = topo_summary_print_text(&summary, stdout);
+        if (err == SIM_OK && export_path != NULL)
+            printf("exported %s to %s\n", export_format, export_path);
+    }
+    topo_free(topo);
+    wl_hwcat_free(cat);
+    return cli_session_close(&s, err);
+}

@@ -1,0 +1,10 @@
+## sim/cli — the gpusim program: argument parsing, the session frame shared
+## by every subcommand, one file per subcommand.
+bin_PROGRAMS += gpusim
+gpusim_SOURCES = sim/cli/main.c sim/cli/commands.h \
+	sim/cli/args.c sim/cli/args.h \
+	sim/cli/session.c sim/cli/session.h \
+	sim/cli/keys.c sim/cli/keys.h \
+	sim/cli/cluster.c sim/cli/cluster.h \
+	sim/cli/cmd_topo.c
+gpusim_LDADD = $(GPUSIM_LIBS)

@@ -1,0 +1,195 @@
+/*
+ * session.c — parse, load, record, print: the frame around every command
+ * (session.h).
+ */
+#include "config.h"
+
+#include "sim/cli/session.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sim/config/keys.h"
+#include "sim/core/jsonout.h"
+
+static double monotonic_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int cli_report_error(const char *command, sim_err_t err, const sim_diag_t *diag)
+{
+    char buf[1024];
+    if (diag != NULL && diag->code != SIM_OK)
+        fprintf(stderr, "gpusim %s: %s\n", command, sim_diag_format(diag, buf, sizeof buf));
+    else
+        fprintf(stderr, "gpusim %s: %s\n", command, sim_err_str(err));
+    return sim_err_exit_status(err);
+}
+
+static void session_release(cli_session_t *s)
+{
+    cfg_scenario_free(s->scenario);
+    s->scenario = NULL;
+    sim_store_close(s->store);
+    s->store = NULL;
+    json_decref(s->result);
+    s->result = NULL;
+    cli_common_release(&s->common);
+    cli_list_release(&s->positional);
+}
+
+cli_open_t cli_session_parse(cli_session_t *s, const cli_command_spec_t *spec,
+                             int argc, char **argv, int *status)
+{
+    memset(s, 0, sizeof *s);
+    s->command = spec->name;
+    s->t_start = monotonic_s();
+    sim_err_t err = cli_parse(argc, argv, 1, spec->opts, &s->common,
+                              spec->positional ? &s->positional : NULL, &s->diag);
+    if (err != SIM_OK) {
+        *status = cli_report_error(spec->name, err, &s->diag);
+        fprintf(stderr, "(run 'gpusim %s --help' for usage)\n", spec->name);
+        session_release(s);
+        return CLI_OPEN_EXIT;
+    }
+    if (s->common.help) {
+        cli_print_help(stdout, spec->name, spec->synopsis, spec->description, spec->opts);
+        *status = 0;
+        session_release(s);
+        return CLI_OPEN_EXIT;
+    }
+    s->result = json_object();
+    if (s->result == NULL) {
+        *status = cli_report_error(spec->name, SIM_ERR_NOMEM, NULL);
+        session_release(s);
+        return CLI_OPEN_EXIT;
+    }
+    return CLI_OPEN_RUN;
+}
+
+sim_err_t cli_session_start(cli_session_t *s, const cfg_key_t *const *tables,
+                            const char *const *overrides_extra)
+{
+    sim_err_t err = SIM_OK;
+    int n_extra = 0;
+    while (overrides_extra != NULL && overrides_extra[n_extra] != NULL)
+        n_extra++;
+    const char **overrides = calloc((size_t)(n_extra + s->common.sets.n + 1), sizeof *overrides);
+    if (overrides == NULL)
+        return sim_diag_set(&s->diag, SIM_ERR_NOMEM, NULL, 0, NULL, NULL);
+    for (int i = 0; i < n_extra; i++)
+        overrides[i] = overrides_extra[i];
+    for (int i = 0; i < s->common.sets.n; i++)
+        overrides[n_extra + i] = s->common.sets.items[i];
+
+    err = cfg_scenario_load(tables, s->common.scenario, overrides, &s->scenario, &s->diag);
+    free(overrides);
+    if (err != SIM_OK)
+        return err;
+
+    s->seed = s->common.seed_given ? s->common.seed : cfg_get_uint64(s->scenario, "run.seed");
+
+    if (s->common.db_path != NULL) {
+        err = sim_store_open(s->common.db_path, SIM_STORE_READWRITE, &s->store, &s->diag);
+        if (err != SIM_OK)
+            return err;
+        char *scenario_json = cfg_scenario_canonical(s->scenario);
+        if (scenario_json == NULL)
+            return sim_diag_set(&s->diag, SIM_ERR_NOMEM, NULL, 0, NULL, NULL);
+        char hash[17];
+        snprintf(hash, sizeof hash, "%016llx", (unsigned long long)cfg_scenario_hash(s->scenario));
+        sim_store_run_info_t info;
+        memset(&info, 0, sizeof info);
+        info.command = s->command;
+        info.scenario_json = scenario_json;
+        info.config_hash = hash;
+        info.seed = s->seed;
+        info.version = PACKAGE_VERSION;
+        err = sim_store_run_begin(s->store, &info, &s->run_id, &s->diag);
+        free(scenario_json);
+        if (err != SIM_OK)
+            return err;
+    }
+    return SIM_OK;
+}
+
+cli_open_t cli_session_open(cli_session_t *s, const cli_command_spec_t *spec,
+                            int argc, char **argv,
+                            const char *const *overrides_extra, int *status)
+{
+    if (cli_session_parse(s, spec, argc, argv, status) == CLI_OPEN_EXIT)
+        return CLI_OPEN_EXIT;
+    sim_err_t err = cli_session_start(s, spec->tables, overrides_extra);
+    if (err != SIM_OK) {
+        *status = cli_session_close(s, err);
+        return CLI_OPEN_EXIT;
+    }
+    return CLI_OPEN_RUN;
+}
+
+/* Store every top-level number (and string) of the result as a metric. */
+static sim_err_t store_metrics(cli_session_t *s)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach(s->result, key, value) {
+        sim_err_t err = SIM_OK;
+        if (json_is_number(value))
+            err = sim_store_metric(s->store, s->run_id, key, json_number_value(value), &s->diag);
+        else if (json_is_null(value))
+            err = sim_store_metric(s->store, s->run_id, key, NAN, &s->diag);
+        else if (json_is_string(value))
+            err = sim_store_metric_text(s->store, s->run_id, key, json_string_value(value), &s->diag);
+        else if (json_is_boolean(value))
+            err = sim_store_metric(s->store, s->run_id, key, json_is_true(value) ? 1.0 : 0.0, &s->diag);
+        if (err != SIM_OK)
+            return err;
+    }
+    return SIM_OK;
+}
+
+sim_err_t cli_session_series(cli_session_t *s, const char *name,
+                             const double *t, const double *v, size_t n)
+{
+    if (s->store == NULL || s->run_id == 0)
+        return SIM_OK;
+    return sim_store_series_append(s->store, s->run_id, name, t, v, n, &s->diag);
+}
+
+int cli_session_close(cli_session_t *s, sim_err_t err)
+{
+    double wall = monotonic_s() - s->t_start;
+    if (err == SIM_OK && s->store != NULL && s->run_id != 0) {
+        err = sim_store_begin(s->store, &s->diag);
+        if (err == SIM_OK)
+            err = store_metrics(s);
+        if (err == SIM_OK)
+            err = sim_store_run_end(s->store, s->run_id, wall, "ok", &s->diag);
+        if (err == SIM_OK)
+            err = sim_store_commit(s->store, &s->diag);
+        else
+            sim_store_rollback(s->store, NULL);
+    }
+    if (err == SIM_OK && s->common.json)
+        err = sim_json_dump(s->result, stdout);
+
+    int status;
+    if (err != SIM_OK) {
+        /* A failed check (exit 1) still prints its results. */
+        if (err == SIM_ERR_CHECK && s->common.json && s->result != NULL)
+            sim_json_dump(s->result, stdout);
+        status = cli_report_error(s->command, err, &s->diag);
+        if (s->store != NULL && s->run_id != 0)
+            sim_store_run_end(s->store, s->run_id, wall, "failed", NULL);
+    } else {
+        status = 0;
+    }
+    session_release(s);
+    return status;
+}
