@@ -234,6 +234,53 @@ sim_err_t sim_compute_validate_csv(const char *path,
     return err;
 }
 
+/*
+ * Peaks for a device the built-in catalog does not know (a CPU measured by
+ * gpusim-kbench --backend cpu, or a new accelerator): the best throughput
+ * the rows themselves show — GEMM TFLOP/s per dtype, streaming GB/s, PCIe
+ * GB/s.  An empirical roofline; the fitted efficiencies are then relative
+ * to the best measured kernel rather than to a datasheet.
+ */
+static sim_err_t empirical_peaks(const sim_compute_timing_set_t *set,
+                                 const unsigned char *use, const char *device,
+                                 sim_compute_profile_t *q, sim_diag_t *diag)
+{
+    double peak[SIM_COMPUTE_DTYPE__COUNT] = {0};
+    double hbm = 0.0, pcie = 0.0;
+    for (size_t i = 0; i < set->n; i++) {
+        const sim_compute_timing_row_t *r = &set->rows[i];
+        if (!use[i] || !(r->time_s > 0.0))
+            continue;
+        sim_compute_dtype_t dt;
+        switch (sim_compute_kernel_class(r->kernel)) {
+        case SIM_COMPUTE_K_GEMM:
+            if (sim_compute_dtype_parse(r->dtype, &dt) == 0) {
+                double tf = 2.0 * (double)r->m * (double)r->n * (double)r->k / r->time_s / 1e12;
+                if (tf > peak[dt])
+                    peak[dt] = tf;
+            }
+            break;
+        case SIM_COMPUTE_K_MEM:
+            if (r->bytes / r->time_s / 1e9 > hbm)
+                hbm = r->bytes / r->time_s / 1e9;
+            break;
+        case SIM_COMPUTE_K_PCIE:
+            if (r->bytes / r->time_s / 1e9 > pcie)
+                pcie = r->bytes / r->time_s / 1e9;
+            break;
+        default:
+            break;
+        }
+    }
+    if (!(hbm > 0.0))
+        return sim_diag_set(diag, SIM_ERR_NOTFOUND, set->name, 0, "device",
+                            "'%s' is not in the built-in catalog and the CSV has no "
+                            "memory-bandwidth rows (triad/memcpy) to take its peaks from",
+                            device);
+    sim_compute_profile_init(q, device, peak, hbm, pcie > 0.0 ? pcie : hbm);
+    return SIM_OK;
+}
+
 sim_err_t sim_compute_calibrate_csv(const char *path,
                                     const char *device_filter,
                                     sim_compute_profile_t *p,
@@ -279,7 +326,9 @@ sim_err_t sim_compute_calibrate_csv(const char *path,
     if (!(q.hbm_GBps > 0.0)) {
         err = sim_compute_profile_builtin(
             device_filter && *device_filter ? device_filter : device, &q,
-            diag);
+            NULL);
+        if (err == SIM_ERR_NOTFOUND)
+            err = empirical_peaks(set, use, device, &q, diag);
         if (err != SIM_OK)
             goto fail;
         snprintf(q.device, sizeof q.device, "%s", device);

@@ -90,7 +90,9 @@ sim_err_t sim_compute_validate_csv(const char *path,
  * first initialised from the built-in catalog by device_filter or the rows'
  * device name; otherwise its peaks are used as given.  On success the
  * fitted efficiencies, calibrated = yes and the CSV's name, hash and row
- * count are set.  Errors: as sim_compute_timing_load; SIM_ERR_INPUT when
+ * count are set.  A device the catalog does not know (a CPU) gets empirical
+ * peaks: the best GEMM TFLOP/s per dtype and GB/s its rows show.
+ * Errors: as sim_compute_timing_load; SIM_ERR_INPUT when
  * no row matches or several devices remain; SIM_ERR_NOTFOUND when no peaks
  * are known for the device; fit errors.  *p is unchanged on error.
  */
