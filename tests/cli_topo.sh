@@ -91,4 +91,12 @@ expect_grep "graph" "$TMP/t.dot"
 expect_grep "leaf-spine" "$TMP/t.dot"
 expect_status 2 "$GPUSIM" topo --export svg "$TMP/t.svg"
 
+# The GPU catalog.
+expect_status 0 "$GPUSIM" topo --list-gpus
+expect_grep "H800" "$TMP/out"
+expect_grep "MI300X" "$TMP/out"
+expect_status 0 "$GPUSIM" topo --list-gpus --json
+"$JSON_GET" gpus.0.name gpus.0.bf16_flops < "$TMP/out" > /dev/null || fail "list-gpus json"
+ok
+
 done_ok

@@ -5,8 +5,9 @@ check_PROGRAMS += tests/json_get
 tests_json_get_SOURCES = tests/json_get.c
 tests_json_get_LDADD = $(JANSSON_LIBS)
 
-TESTS += tests/cli_topo.sh tests/kbench_e2e.sh tests/calib_e2e.sh
-EXTRA_DIST += tests/testlib.sh tests/cli_topo.sh tests/calib_e2e.sh
+TESTS += tests/cli_topo.sh tests/kbench_e2e.sh tests/calib_e2e.sh tests/readme_keys.sh
+EXTRA_DIST += tests/testlib.sh tests/cli_topo.sh tests/calib_e2e.sh \
+	tests/readme_keys.sh build-aux/readme-keys.sh
 
 # `make fuzz`: build the scenario-loader libFuzzer harness with clang and run
 # it for FUZZ_SECONDS (default 180).  Not part of `make check`.
@@ -24,3 +25,10 @@ fuzz:
 	tests/fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  tests/fuzz/corpus-run $(top_srcdir)/tests/fuzz/corpus
 .PHONY: fuzz
+
+# `make readme-keys`: regenerate the README's scenario key reference.
+readme-keys: gpusim$(EXEEXT)
+	$(SHELL) $(top_srcdir)/build-aux/readme-keys.sh ./gpusim$(EXEEXT) \
+	  $(top_srcdir)/README.md > README.md.new && \
+	  mv README.md.new $(top_srcdir)/README.md
+.PHONY: readme-keys

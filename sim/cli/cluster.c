@@ -51,12 +51,7 @@ sim_err_t cli_cluster_params(const cfg_scenario_t *sc, const wl_hwcat_t *cat,
     p->nic_bandwidth = cfg_get_double(sc, "cluster.nic_bandwidth");
     p->pcie_bandwidth = cfg_get_double(sc, "cluster.pcie_bandwidth");
     if (cfg_is_auto(sc, "cluster.nvlink_bandwidth")) {
-        if (g->nvlink_bw <= 0.0 && p->gpus_per_node > 1)
-            return at_key(sc, "cluster.nvlink_bandwidth",
-                          sim_diag_set(diag, SIM_ERR_RANGE, NULL, 0, NULL,
-                                       "%s has no NVLink in the catalog; set "
-                                       "cluster.nvlink_bandwidth explicitly", g->name),
-                          diag);
+        /* A GPU without NVLink (L40S) reaches its peers over PCIe. */
         p->nvlink_bandwidth = g->nvlink_bw > 0.0 ? g->nvlink_bw : p->pcie_bandwidth;
     } else {
         p->nvlink_bandwidth = cfg_get_double(sc, "cluster.nvlink_bandwidth");

@@ -37,12 +37,51 @@ static sim_err_t export_to(const topo_t *t, const char *format, const char *path
     return err;
 }
 
+/* --list-gpus: the hardware catalog as a table (or a JSON list). */
+static sim_err_t list_gpus(cli_session_t *s)
+{
+    wl_hwcat_t *cat = NULL;
+    sim_err_t err = wl_hwcat_load(&cat, &s->diag);
+    if (err != SIM_OK)
+        return err;
+    json_t *list = json_array();
+    if (!s->common.json)
+        printf("%-12s %-7s %9s %9s %8s %9s %10s %4s %6s\n", "gpu", "vendor",
+               "bf16 TF/s", "fp8 TF/s", "HBM GB", "HBM TB/s", "NVLink GB/s", "NVLS", "TDP W");
+    for (size_t i = 0; i < wl_hwcat_count(cat); i++) {
+        const wl_gpu_t *g = wl_hwcat_get(cat, i);
+        if (!s->common.json)
+            printf("%-12s %-7s %9.1f %9.1f %8.0f %9.2f %10.0f %4s %6.0f%s\n", g->name, g->vendor,
+                   g->bf16_flops / 1e12, g->fp8_flops / 1e12, g->memory_bytes / 1e9,
+                   g->mem_bw / 1e12, g->nvlink_bw / 1e9, g->nvls ? "yes" : "no", g->tdp_w,
+                   g->approximate ? "  (approximate)" : "");
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(g->name));
+        json_object_set_new(o, "vendor", json_string(g->vendor));
+        json_object_set_new(o, "bf16_flops", json_real(g->bf16_flops));
+        json_object_set_new(o, "fp8_flops", json_real(g->fp8_flops));
+        json_object_set_new(o, "memory_bytes", json_real(g->memory_bytes));
+        json_object_set_new(o, "mem_bw_Bps", json_real(g->mem_bw));
+        json_object_set_new(o, "nvlink_bw_Bps", json_real(g->nvlink_bw));
+        json_object_set_new(o, "nvlink_domain", json_integer(g->nvlink_domain));
+        json_object_set_new(o, "nvls", json_boolean(g->nvls));
+        json_object_set_new(o, "tdp_w", json_real(g->tdp_w));
+        json_array_append_new(list, o);
+    }
+    if (!s->common.json)
+        printf("(dense peaks; NVLink per GPU per direction; sources in workloads/catalog/gpus.ini)\n");
+    json_object_set_new(s->result, "gpus", list);
+    wl_hwcat_free(cat);
+    return SIM_OK;
+}
+
 int cli_cmd_topo(int argc, char **argv)
 {
     const char *topology = NULL, *export_format = NULL;
     long gpus = 0;
-    bool gpus_given = false;
+    bool gpus_given = false, list = false;
     const cli_opt_t opts[] = {
+        {"list-gpus", CLI_FLAG, &list, NULL, "list the GPU catalog (dense peaks, HBM, NVLink, TDP) and exit", NULL},
         {"topology", CLI_STRING, &topology, "NAME", "shortcut for --set cluster.topology=NAME", NULL},
         {"gpus", CLI_INT, &gpus, "N", "shortcut for --set cluster.gpus=N", &gpus_given},
         {"export", CLI_STRING, &export_format, "FORMAT FILE", "write the graph as graphml or dot to FILE", NULL},
@@ -70,6 +109,12 @@ int cli_cmd_topo(int argc, char **argv)
     if (gpus_given) {
         snprintf(set_gpus, sizeof set_gpus, "cluster.gpus=%ld", gpus);
         extra[n++] = set_gpus;
+    }
+    if (list) {
+        sim_err_t err = cli_session_start(&s, cli_tables_cluster, NULL);
+        if (err == SIM_OK)
+            err = list_gpus(&s);
+        return cli_session_close(&s, err);
     }
     const char *export_path = NULL;
     if (export_format != NULL) {
