@@ -3,6 +3,9 @@
  */
 #include "sim/cli/args.h"
 
+/* Number of common options (common_table). */
+#define CLI_N_COMMON 7
+
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -38,7 +41,7 @@ void cli_common_release(cli_common_t *common)
 }
 
 /* Common options, bound to a cli_common_t at parse time. */
-static int common_table(cli_common_t *c, cli_opt_t out[6])
+static int common_table(cli_common_t *c, cli_opt_t out[CLI_N_COMMON])
 {
     const cli_opt_t table[] = {
         {"scenario", CLI_STRING, &c->scenario, "FILE", "scenario file (INI); defaults apply where absent", NULL},
@@ -46,6 +49,7 @@ static int common_table(cli_common_t *c, cli_opt_t out[6])
         {"seed", CLI_U64, &c->seed, "N", "master random seed (default: run.seed)", &c->seed_given},
         {"json", CLI_FLAG, &c->json, NULL, "print exactly one JSON object on stdout", NULL},
         {"db", CLI_STRING, &c->db_path, "FILE", "record the run in this SQLite results store", NULL},
+        {"report", CLI_STRING, &c->report_dir, "DIR", "write an HTML report of this run (charts, tables) into DIR", NULL},
         {"help", CLI_FLAG, &c->help, NULL, "show this help and exit", NULL},
     };
     memcpy(out, table, sizeof table);
@@ -111,7 +115,7 @@ sim_err_t cli_parse(int argc, char **argv, int first, const cli_opt_t *opts,
                     cli_common_t *common, cli_list_t *positional,
                     sim_diag_t *diag)
 {
-    cli_opt_t ctable[6];
+    cli_opt_t ctable[CLI_N_COMMON];
     int ncommon = common_table(common, ctable);
     bool positional_only = false;
 
@@ -182,7 +186,7 @@ void cli_print_help(FILE *out, const char *cmd, const char *synopsis,
                     const char *description, const cli_opt_t *opts)
 {
     cli_common_t dummy;
-    cli_opt_t ctable[6];
+    cli_opt_t ctable[CLI_N_COMMON];
     memset(&dummy, 0, sizeof dummy);
     int ncommon = common_table(&dummy, ctable);
 

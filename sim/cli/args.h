@@ -52,6 +52,7 @@ typedef struct cli_common {
     bool seed_given;
     cli_list_t sets;       /* --set section.key=value, repeatable */
     const char *db_path;   /* --db FILE, NULL if absent */
+    const char *report_dir;/* --report DIR, NULL if absent */
     const char *scenario;  /* --scenario FILE, NULL if absent */
 } cli_common_t;
 

@@ -18,5 +18,6 @@ extern const cli_command_t cli_commands[];
 int cli_cmd_topo(int argc, char **argv);
 int cli_cmd_calibrate(int argc, char **argv);
 int cli_cmd_validate(int argc, char **argv);
+int cli_cmd_report(int argc, char **argv);
 
 #endif /* SIM_CLI_COMMANDS_H */

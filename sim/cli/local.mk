@@ -7,5 +7,6 @@ gpusim_SOURCES = sim/cli/main.c sim/cli/commands.h \
 	sim/cli/keys.c sim/cli/keys.h \
 	sim/cli/cluster.c sim/cli/cluster.h \
 	sim/cli/profiles.c sim/cli/profiles.h \
-	sim/cli/cmd_topo.c sim/cli/cmd_calibrate.c sim/cli/cmd_validate.c
+	sim/cli/cmd_topo.c sim/cli/cmd_calibrate.c sim/cli/cmd_validate.c \
+	sim/cli/cmd_report.c
 gpusim_LDADD = $(GPUSIM_LIBS)

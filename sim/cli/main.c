@@ -22,6 +22,7 @@ const cli_command_t cli_commands[] = {
     {"topo", "build a topology; print its summary; export GraphML/DOT", cli_cmd_topo},
     {"calibrate", "fit a device profile from kernel timings (or run the kernel benchmark first)", cli_cmd_calibrate},
     {"validate", "compare predictions with reference measurements; exit 1 past tolerance", cli_cmd_validate},
+    {"report", "charts and an HTML report from a results store", cli_cmd_report},
     {NULL, NULL, NULL},
 };
 

@@ -14,6 +14,7 @@
 
 #include "sim/config/keys.h"
 #include "sim/core/jsonout.h"
+#include "reports/report.h"
 
 static double monotonic_s(void)
 {
@@ -95,8 +96,10 @@ sim_err_t cli_session_start(cli_session_t *s, const cfg_key_t *const *tables,
 
     s->seed = s->common.seed_given ? s->common.seed : cfg_get_uint64(s->scenario, "run.seed");
 
-    if (s->common.db_path != NULL) {
-        err = sim_store_open(s->common.db_path, SIM_STORE_READWRITE, &s->store, &s->diag);
+    if (s->common.db_path != NULL || s->common.report_dir != NULL) {
+        /* --report without --db reports from a store that lives in memory. */
+        const char *path = s->common.db_path != NULL ? s->common.db_path : ":memory:";
+        err = sim_store_open(path, SIM_STORE_READWRITE, &s->store, &s->diag);
         if (err != SIM_OK)
             return err;
         char *scenario_json = cfg_scenario_canonical(s->scenario);
@@ -133,25 +136,40 @@ cli_open_t cli_session_open(cli_session_t *s, const cli_command_spec_t *spec,
     return CLI_OPEN_RUN;
 }
 
-/* Store every top-level number (and string) of the result as a metric. */
-static sim_err_t store_metrics(cli_session_t *s)
+/* Store every number and string of the result as a metric; nested objects
+ * are flattened with '_' ("switches": {"tor": 16} -> switches_tor).  Arrays
+ * (per-row tables, lists) are not metrics: commands store what matters of
+ * them as series. */
+static sim_err_t store_object(cli_session_t *s, const char *prefix, json_t *obj)
 {
     const char *key;
     json_t *value;
-    json_object_foreach(s->result, key, value) {
+    json_object_foreach(obj, key, value) {
+        char name[256];
+        if (prefix[0] != '\0')
+            snprintf(name, sizeof name, "%s_%s", prefix, key);
+        else
+            snprintf(name, sizeof name, "%s", key);
         sim_err_t err = SIM_OK;
-        if (json_is_number(value))
-            err = sim_store_metric(s->store, s->run_id, key, json_number_value(value), &s->diag);
+        if (json_is_object(value))
+            err = store_object(s, name, value);
+        else if (json_is_number(value))
+            err = sim_store_metric(s->store, s->run_id, name, json_number_value(value), &s->diag);
         else if (json_is_null(value))
-            err = sim_store_metric(s->store, s->run_id, key, NAN, &s->diag);
+            err = sim_store_metric(s->store, s->run_id, name, NAN, &s->diag);
         else if (json_is_string(value))
-            err = sim_store_metric_text(s->store, s->run_id, key, json_string_value(value), &s->diag);
+            err = sim_store_metric_text(s->store, s->run_id, name, json_string_value(value), &s->diag);
         else if (json_is_boolean(value))
-            err = sim_store_metric(s->store, s->run_id, key, json_is_true(value) ? 1.0 : 0.0, &s->diag);
+            err = sim_store_metric(s->store, s->run_id, name, json_is_true(value) ? 1.0 : 0.0, &s->diag);
         if (err != SIM_OK)
             return err;
     }
     return SIM_OK;
+}
+
+static sim_err_t store_metrics(cli_session_t *s)
+{
+    return store_object(s, "", s->result);
 }
 
 sim_err_t cli_session_series(cli_session_t *s, const char *name,
@@ -160,6 +178,25 @@ sim_err_t cli_session_series(cli_session_t *s, const char *name,
     if (s->store == NULL || s->run_id == 0)
         return SIM_OK;
     return sim_store_series_append(s->store, s->run_id, name, t, v, n, &s->diag);
+}
+
+/* --report DIR: the run just recorded, as HTML + Markdown + CSV + charts. */
+static sim_err_t write_report(cli_session_t *s)
+{
+    rep_report_info_t info;
+    rep_report_opts_t opts;
+    memset(&info, 0, sizeof info);
+    memset(&opts, 0, sizeof opts);
+    opts.info = &info;
+    rep_selection_t sel = {REP_SEL_RUN, s->run_id};
+    sim_err_t err = rep_report_write(s->store, sel, s->common.report_dir, &opts, &s->diag);
+    if (err != SIM_OK)
+        return err;
+    if (info.warnings > 0)
+        fprintf(stderr, "gpusim %s: warning: %s\n", s->command, info.warning);
+    fprintf(stderr, "gpusim %s: report written to %s/index.html (%d charts)\n",
+            s->command, s->common.report_dir, info.charts);
+    return SIM_OK;
 }
 
 int cli_session_close(cli_session_t *s, sim_err_t err)
@@ -176,6 +213,8 @@ int cli_session_close(cli_session_t *s, sim_err_t err)
         else
             sim_store_rollback(s->store, NULL);
     }
+    if (err == SIM_OK && s->common.report_dir != NULL)
+        err = write_report(s);
     if (err == SIM_OK && s->common.json)
         err = sim_json_dump(s->result, stdout);
 

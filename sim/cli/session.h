@@ -7,9 +7,10 @@
  * opens the results store when --db is given and records the run, collects
  * the command's results in one JSON object, and at the end either prints
  * that object (--json: exactly one object on stdout, nothing else there) or
- * leaves the text output to the command.  Top-level numbers and strings of
- * the result object are stored as the run's metrics, so the store and the
- * JSON never disagree.
+ * leaves the text output to the command.  The numbers and strings of the
+ * result object (nested objects flattened with '_': switches.tor becomes
+ * switches_tor) are stored as the run's metrics, so the store and the JSON
+ * never disagree.
  *
  * Error reporting: "gpusim CMD: file:line: key: what was expected" on
  * stderr, exit status from sim_err_exit_status.  A failed run is marked

@@ -1,50 +1,57 @@
 /*
- * eq.c — the event queue: a small indexed 4-ary heap in front of a ring of
- * unsorted time buckets, over pooled event records.
+ * eq.c — the event queue: unsorted time buckets (a one-rung ladder) that
+ * are turned, one at a time, into a sorted "run" read front to back, with
+ * a small indexed 4-ary heap beside the run for stragglers; event records
+ * carry their callback inline, over a pool of slots for the handles.
  *
- * Why two tiers.  A heap alone was measured at ~200 ns per hold with 10^5
- * pending events on the project's 2-core VM: every pop sifts ~8 levels and
- * the lower levels miss the cache.  Most pending events are far from the
- * head, so — as in the ladder queue (Tang, Goh & Thng, ACM TOMACS 15(3),
- * 2005) and the calendar queue (Brown, CACM 31(10), 1988) — we keep them
- * unsorted in buckets of equal width and sort (heapify) one bucket only
- * when time reaches it.  Pushes far ahead are an O(1) append; the heap
- * holds about one bucket's worth of events and stays in L1.  Measured
- * (bench_hold, 10^5 pending, same VM): ~90-120 ns per hold against ~200-
- * 250 ns for the plain heap, including ~20 ns for the delay draw.
+ * Why this shape.  In a discrete-event simulation most pending events are
+ * far from the head, so — as in the ladder queue (Tang, Goh & Thng, ACM
+ * TOMACS 15(3), 2005) and the calendar queue (Brown, CACM 31(10), 1988) —
+ * they sit unsorted in buckets of equal width and a bucket is ordered only
+ * when time reaches it.  With integer-ns times and many events, a bucket is
+ * often one nanosecond wide and holds events of a single time appended in
+ * sequence order: it is then already sorted, and becomes the run with no
+ * work at all; popping it is a sequential read.  A bucket that is not
+ * sorted is insertion-sorted when small (<= SORT_MAX entries) or heapified
+ * into the front heap when large (skewed times), so no distribution costs
+ * more than O(log b) per event.  Each entry (48 bytes) carries time, tie
+ * key and the callback triple, so a pop reads no other record; a push
+ * appends to a bucket whose tail is usually in cache.
  *
  * Regions, by time t (offsets are unsigned: off = t - base):
- *   heap      t < base, or bucket index off >> shift < cur (consumed)
+ *   front     t < base, or bucket index off >> shift < cur (consumed):
+ *             the run (bucket q->run, read from q->rl) or the heap
  *   bucket k  cur <= k < nb, k = off >> shift      (unsorted vector)
  *   overflow  k >= nb                               (unsorted vector)
- * So every heap event is earlier than every bucket event, and bucket k's
- * events are earlier than bucket k+1's; equal times always share a region,
- * so the heap's full (time, tie) key decides every tie.  When the heap
- * empties, the next non-empty bucket is heapified into it (cur advances);
- * when the buckets run out, the overflow is re-bucketed ("rebuild"): base =
- * its least time, nb ~ count / 4 buckets (a power of two), width 2^shift
- * chosen so the window covers the 90th percentile of a fixed, strided
- * sample of its times — robust to a few "far future" events, and the same
- * on every run.  Events past the window stay in the overflow.
+ * Every front event is earlier than every bucket event, and bucket k's
+ * events are earlier than bucket k+1's; equal times always share a region.
+ * A pop takes the lesser of the run's head and the heap's top by the full
+ * key (time, priority, sequence).  A push into the front region is
+ * appended to the run when its key is above the run's last one (the usual
+ * case: "now, default priority"), else sifted into the heap.  When the
+ * front empties, the next non-empty bucket becomes the run (or the heap);
+ * when the buckets run out, the overflow is re-bucketed ("rebuild"): base
+ * = its least time, about count / 4 buckets, width 2^shift chosen so the
+ * window covers the 90th percentile of a fixed, strided sample of its
+ * times — robust to a few "far future" events, and the same on every run.
  *
  * If bucket memory cannot be had during a rebuild (or sim_eq_use_heap_only
  * is called) the queue moves every event into the heap and stays a plain
  * 4-ary heap: never wrong, only slower.  The heap's capacity always equals
  * the pool's, so moving into it never allocates.
  *
- * Records and handles.  recs[] holds the callback, ctx, arg and generation
- * per slot; released slots go on a LIFO free list (a pop's slot is the next
- * push's, still in cache).  loc[slot] = region << 32 | index says where the
- * event sits, so cancel and reschedule find it without searching
- * (cancellation is indexed removal, not lazy deletion, because reschedule —
- * the network model's most frequent call — needs the index anyway and lazy
- * deletion would leave a tombstone per reschedule).  The sort key is kept
- * inline in every heap and bucket entry: time, and a tie word holding the
- * priority (top 16 bits, biased) and the sequence number (low 48).
+ * Records and handles.  recs[slot] holds the generation and where the
+ * event sits (region, index), so cancel and reschedule find it without a
+ * search; released slots go on a LIFO free list threaded through index (a
+ * pop's slot is the next push's, still in cache).  Removal from a bucket
+ * or the heap is indexed; removal from the run marks the entry cancelled
+ * (slot NO_SLOT), keeping the run sorted, and the read position skips such
+ * marks — they are bounded by the run's length and reaped when it drains.
  *
- * Invariants (sim_eq_check verifies them): the heap is ordered; every entry
- * lies in the region its time selects; loc[] matches every entry; pending
- * slots have odd generations, free ones even; counts add up.
+ * Invariants (sim_eq_check verifies them): the heap is ordered and the
+ * run sorted, its head live; every entry lies in the region its time
+ * selects; recs[] locate every entry; pending slots have odd generations,
+ * free ones even; counts add up.
  */
 #include "sim/engine/eq.h"
 
@@ -58,44 +65,41 @@
 #define PRIO_BIAS 32768                 /* maps SIM_EQ_PRIO_MIN to 0 */
 #define SLOT_LIMIT (UINT32_MAX - 1u)    /* UINT32_MAX marks "no slot" */
 #define NO_SLOT UINT32_MAX
+#define NO_RUN UINT32_MAX
 #define DEFAULT_CAPACITY 64
-#define REGION_HEAP 0u                  /* bucket k is region k + 1 */
+#define REGION_FRONT 0u                 /* bucket k is region k + 1 */
 #define REGION_OVERFLOW UINT32_MAX
 #define BUCKET_LOAD 4                   /* target events per bucket */
-#define BUCKET_KEEP 16                  /* larger arrays freed when drained */
+#define BUCKET_KEEP 16                  /* least capacity a drained bucket keeps */
 #define BUCKETS_MAX ((uint32_t)1 << 20)
 #define SAMPLE_MAX 64                   /* times sampled to size a window */
+#define WINDOW_SPARE 2                  /* window / sampled span */
+#define SORT_MAX 32                     /* larger unsorted buckets: heap */
 
-#if defined(__GNUC__)
-#define PREFETCH(p) __builtin_prefetch(p)
-#else
-#define PREFETCH(p) ((void)0)
-#endif
-
-typedef struct hent {
+typedef struct ent {
     sim_time_t time;
     uint64_t tie;       /* (prio + PRIO_BIAS) << 48 | seq */
-    uint32_t slot;
-} hent_t;
-
-typedef struct rec {
     sim_event_fn fn;
     void *ctx;
     void *arg;
+    uint32_t slot;      /* NO_SLOT: a cancelled run entry */
+} ent_t;
+
+typedef struct rec {
     uint32_t gen;       /* odd: pending; even: free */
-    uint32_t next_free; /* free-list link while free */
+    uint32_t region;    /* REGION_FRONT (heap), bucket + 1, or overflow */
+    uint32_t index;     /* index there; free-list link while free */
 } rec_t;
 
 typedef struct vec {
-    hent_t *e;
+    ent_t *e;
     uint32_t n, cap;
 } vec_t;
 
 struct sim_eq {
-    hent_t *heap;
+    ent_t *heap;
     size_t nheap;
     rec_t *recs;
-    uint64_t *loc;      /* region << 32 | index, per slot */
     size_t cap;         /* slots allocated = heap capacity */
     uint32_t hw;        /* slots handed out at least once */
     uint32_t free_head; /* NO_SLOT when empty */
@@ -108,12 +112,17 @@ struct sim_eq {
     sim_time_t base;
     vec_t over;
     size_t nfar;        /* events in buckets and overflow */
+    uint32_t keep;      /* capacity a drained bucket may keep */
+
+    uint32_t run;       /* the consumed bucket read as the run, or NO_RUN */
+    uint32_t rl;        /* the run's read position */
+    size_t nrun;        /* live entries in the run */
     bool heap_only;
 };
 
 /* ---- keys ----------------------------------------------------------- */
 
-static inline bool before(const hent_t *a, const hent_t *b)
+static inline bool before(const ent_t *a, const ent_t *b)
 {
     return (a->time < b->time) | ((a->time == b->time) & (a->tie < b->tie));
 }
@@ -128,32 +137,34 @@ static inline int tie_prio(uint64_t tie)
     return (int)(tie >> SEQ_BITS) - PRIO_BIAS;
 }
 
-static inline uint64_t make_loc(uint32_t region, size_t index)
+static inline void set_loc(sim_eq_t *q, uint32_t slot, uint32_t region,
+                           size_t index)
 {
-    return ((uint64_t)region << 32) | (uint64_t)index;
+    q->recs[slot].region = region;
+    q->recs[slot].index = (uint32_t)index;
 }
 
 /* ---- the heap ------------------------------------------------------- */
 
-static inline void sift_up(sim_eq_t *q, size_t i, hent_t e)
+static inline void sift_up(sim_eq_t *q, size_t i, ent_t e)
 {
-    hent_t *heap = q->heap;
+    ent_t *heap = q->heap;
 
     while (i > 0) {
         size_t p = (i - 1) / ARITY;
         if (!before(&e, &heap[p]))
             break;
         heap[i] = heap[p];
-        q->loc[heap[i].slot] = i;
+        q->recs[heap[i].slot].index = (uint32_t)i;
         i = p;
     }
     heap[i] = e;
-    q->loc[e.slot] = i;
+    set_loc(q, e.slot, REGION_FRONT, i);
 }
 
-static inline void sift_down(sim_eq_t *q, size_t i, hent_t e)
+static inline void sift_down(sim_eq_t *q, size_t i, ent_t e)
 {
-    hent_t *heap = q->heap;
+    ent_t *heap = q->heap;
     size_t n = q->nheap;
 
     for (;;) {
@@ -167,15 +178,15 @@ static inline void sift_down(sim_eq_t *q, size_t i, hent_t e)
         if (!before(&heap[m], &e))
             break;
         heap[i] = heap[m];
-        q->loc[heap[i].slot] = i;
+        q->recs[heap[i].slot].index = (uint32_t)i;
         i = m;
     }
     heap[i] = e;
-    q->loc[e.slot] = i;
+    set_loc(q, e.slot, REGION_FRONT, i);
 }
 
 /* Put e at heap index i (a hole, or an entry whose key changed). */
-static inline void sift(sim_eq_t *q, size_t i, hent_t e)
+static inline void sift(sim_eq_t *q, size_t i, ent_t e)
 {
     if (i > 0 && before(&e, &q->heap[(i - 1) / ARITY]))
         sift_up(q, i, e);
@@ -192,7 +203,7 @@ static void heap_remove(sim_eq_t *q, size_t i)
 
 /* Append count entries to the heap and restore its order (Floyd's
  * bottom-up heapify when the heap was empty, else one sift-up each). */
-static void heap_add_all(sim_eq_t *q, const hent_t *src, size_t count)
+static void heap_add_all(sim_eq_t *q, const ent_t *src, size_t count)
 {
     size_t i, start = q->nheap;
 
@@ -206,7 +217,7 @@ static void heap_add_all(sim_eq_t *q, const hent_t *src, size_t count)
     memcpy(q->heap, src, count * sizeof *src);
     q->nheap = count;
     for (i = 0; i < count; i++)
-        q->loc[src[i].slot] = i;
+        set_loc(q, src[i].slot, REGION_FRONT, i);
     for (i = count > 1 ? (count - 2) / ARITY + 1 : 0; i-- > 0;)
         sift_down(q, i, q->heap[i]);
 }
@@ -218,10 +229,15 @@ static inline vec_t *region_vec(sim_eq_t *q, uint32_t region)
     return region == REGION_OVERFLOW ? &q->over : &q->bk[region - 1];
 }
 
+static inline bool is_run(const sim_eq_t *q, uint32_t region)
+{
+    return q->run != NO_RUN && region == q->run + 1;
+}
+
 static int vec_reserve(vec_t *v, size_t need)
 {
     size_t cap;
-    hent_t *e;
+    ent_t *e;
 
     if (need <= v->cap)
         return 0;
@@ -240,14 +256,25 @@ static int vec_reserve(vec_t *v, size_t need)
     return 0;
 }
 
+/* Free a drained bucket's array when it is larger than q->keep, so idle
+ * buckets hold a bounded amount whatever bursts they once saw. */
+static inline void vec_trim(const sim_eq_t *q, vec_t *v)
+{
+    if (v->cap > q->keep) {
+        free(v->e);
+        v->e = NULL;
+        v->cap = 0;
+    }
+}
+
 /* Append e (capacity already reserved) to the vector of region. */
-static inline void vec_append(sim_eq_t *q, uint32_t region, hent_t e)
+static inline void vec_append(sim_eq_t *q, uint32_t region, const ent_t *e)
 {
     vec_t *v = region_vec(q, region);
 
     assert(v->n < v->cap);
-    q->loc[e.slot] = make_loc(region, v->n);
-    v->e[v->n++] = e;
+    set_loc(q, e->slot, region, v->n);
+    v->e[v->n++] = *e;
 }
 
 static void vec_remove(sim_eq_t *q, uint32_t region, size_t i)
@@ -257,7 +284,7 @@ static void vec_remove(sim_eq_t *q, uint32_t region, size_t i)
     v->n--;
     if (i < v->n) {
         v->e[i] = v->e[v->n];
-        q->loc[v->e[i].slot] = make_loc(region, i);
+        q->recs[v->e[i].slot].index = (uint32_t)i;
     }
 }
 
@@ -267,10 +294,10 @@ static inline uint32_t classify(const sim_eq_t *q, sim_time_t t)
     uint64_t k;
 
     if (q->heap_only || t < q->base)
-        return REGION_HEAP;
+        return REGION_FRONT;
     k = ((uint64_t)t - (uint64_t)q->base) >> q->shift;
     if (k < q->cur)
-        return REGION_HEAP;
+        return REGION_FRONT;
     if (k < q->nb)
         return (uint32_t)k + 1;
     return REGION_OVERFLOW;
@@ -281,48 +308,128 @@ static inline int reserve_region(sim_eq_t *q, uint32_t region)
 {
     vec_t *v;
 
-    if (region == REGION_HEAP)
+    if (region == REGION_FRONT)
         return 0; /* heap capacity == pool capacity */
     v = region_vec(q, region);
     return v->n < v->cap ? 0 : vec_reserve(v, (size_t)v->n + 1);
 }
 
-static void insert(sim_eq_t *q, uint32_t region, hent_t e)
+/* ---- the run -------------------------------------------------------- */
+
+/* Skip cancelled entries at the run's head; when it is all read, start
+ * over at index 0 (the run stays open for appends). */
+static inline void run_skip(sim_eq_t *q)
 {
-    if (region == REGION_HEAP) {
-        sift_up(q, q->nheap++, e);
+    vec_t *v = &q->bk[q->run];
+
+    while (q->rl < v->n && v->e[q->rl].slot == NO_SLOT)
+        q->rl++;
+    if (q->rl == v->n)
+        q->rl = v->n = 0;
+}
+
+/* Close the run (it holds no live entry). */
+static void run_drop(sim_eq_t *q)
+{
+    vec_t *v = &q->bk[q->run];
+
+    assert(q->nrun == 0);
+    v->n = 0;
+    vec_trim(q, v);
+    q->run = NO_RUN;
+    q->rl = 0;
+}
+
+static bool is_sorted(const ent_t *e, size_t n)
+{
+    size_t i;
+
+    for (i = 1; i < n; i++)
+        if (before(&e[i], &e[i - 1]))
+            return false;
+    return true;
+}
+
+static void insertion_sort(ent_t *e, size_t n)
+{
+    size_t i, j;
+
+    for (i = 1; i < n; i++) {
+        ent_t x = e[i];
+        for (j = i; j > 0 && before(&x, &e[j - 1]); j--)
+            e[j] = e[j - 1];
+        e[j] = x;
+    }
+}
+
+/* A push into the front region: onto the run's end when it sorts last
+ * there (no sifting), else into the heap. */
+static void insert_front(sim_eq_t *q, const ent_t *e)
+{
+    if (q->run != NO_RUN) {
+        vec_t *v = &q->bk[q->run];
+        if ((v->n == 0 || before(&v->e[v->n - 1], e)) &&
+            vec_reserve(v, (size_t)v->n + 1) == 0) {
+            set_loc(q, e->slot, q->run + 1, v->n);
+            v->e[v->n++] = *e;
+            q->nrun++;
+            return;
+        }
+    }
+    sift_up(q, q->nheap++, *e);
+}
+
+/* ---- moving between regions ----------------------------------------- */
+
+static void insert(sim_eq_t *q, uint32_t region, const ent_t *e)
+{
+    if (region == REGION_FRONT) {
+        insert_front(q, e);
     } else {
         vec_append(q, region, e);
         q->nfar++;
     }
 }
 
-static void remove_at(sim_eq_t *q, uint64_t loc)
+/* Take pending slot's entry out of its region (the slot stays pending). */
+static void remove_slot(sim_eq_t *q, uint32_t slot)
 {
-    uint32_t region = (uint32_t)(loc >> 32);
+    uint32_t region = q->recs[slot].region, i = q->recs[slot].index;
 
-    if (region == REGION_HEAP) {
-        heap_remove(q, (size_t)(loc & UINT32_MAX));
+    if (region == REGION_FRONT) {
+        heap_remove(q, i);
+    } else if (is_run(q, region)) {
+        q->bk[q->run].e[i].slot = NO_SLOT;
+        q->nrun--;
+        if (i == q->rl)
+            run_skip(q);
     } else {
-        vec_remove(q, region, (size_t)(loc & UINT32_MAX));
+        vec_remove(q, region, i);
         q->nfar--;
     }
 }
 
-static inline hent_t *entry_at(sim_eq_t *q, uint64_t loc)
+static inline ent_t *entry_of(sim_eq_t *q, uint32_t slot)
 {
-    uint32_t region = (uint32_t)(loc >> 32);
-    size_t i = (size_t)(loc & UINT32_MAX);
+    uint32_t region = q->recs[slot].region, i = q->recs[slot].index;
 
-    return region == REGION_HEAP ? &q->heap[i] : &region_vec(q, region)->e[i];
+    return region == REGION_FRONT ? &q->heap[i] : &region_vec(q, region)->e[i];
 }
 
-/* Move every bucket and overflow event into the heap and stay a plain
- * heap from now on. */
+/* Move every run, bucket and overflow event into the heap and stay a
+ * plain heap from now on. */
 static void fall_back_to_heap(sim_eq_t *q)
 {
-    uint32_t k;
+    uint32_t k, i;
 
+    if (q->run != NO_RUN) {
+        vec_t *v = &q->bk[q->run];
+        for (i = q->rl; i < v->n; i++)
+            if (v->e[i].slot != NO_SLOT)
+                sift_up(q, q->nheap++, v->e[i]);
+        q->nrun = 0;
+        run_drop(q);
+    }
     for (k = q->cur; k < q->nb; k++) {
         heap_add_all(q, q->bk[k].e, q->bk[k].n);
         q->bk[k].n = 0;
@@ -340,7 +447,7 @@ static int cmp_time(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Re-bucket the overflow (all buckets consumed, heap empty). */
+/* Re-bucket the overflow (all buckets consumed, front empty). */
 static void rebuild(sim_eq_t *q)
 {
     vec_t *ov = &q->over;
@@ -350,7 +457,7 @@ static void rebuild(sim_eq_t *q)
     uint32_t nb;
     unsigned shift = 0;
 
-    assert(m > 0 && q->nheap == 0 && q->cur == q->nb);
+    assert(m > 0 && q->nheap == 0 && q->run == NO_RUN && q->cur == q->nb);
     tmin = ov->e[0].time;
     for (i = 1; i < m; i++)
         tmin = ov->e[i].time < tmin ? ov->e[i].time : tmin;
@@ -372,6 +479,10 @@ static void rebuild(sim_eq_t *q)
     while (shift < 63 && ((uint64_t)want << shift) < span)
         shift++;
     nb = (uint32_t)(((span - 1) >> shift) + 1);
+    /* Twice that many: the window then also takes most events pushed
+     * while it is being consumed, instead of sending them through the
+     * overflow and a rebuild (measured: ~10% faster holds at 10^5). */
+    nb = nb <= BUCKETS_MAX / WINDOW_SPARE ? nb * WINDOW_SPARE : BUCKETS_MAX;
     if (nb > q->bk_alloc) {
         vec_t *bk = realloc(q->bk, nb * sizeof *bk);
         if (bk == NULL)
@@ -399,13 +510,20 @@ static void rebuild(sim_eq_t *q)
     q->shift = shift;
     q->nb = nb;
     q->cur = 0;
+    /* A drained bucket keeps up to 4x the mean load, so buckets refilled
+     * at the usual rate are not freed and regrown every window. */
+    q->keep = (uint32_t)(4 * (m / nb) < BUCKET_KEEP ? BUCKET_KEEP
+                         : 4 * (m / nb) < UINT32_MAX ? 4 * (m / nb)
+                                                     : UINT32_MAX);
+    /* Stable distribution: a bucket whose events share one time and
+     * priority comes out sorted and needs no work when it is reached. */
     for (i = j = 0; i < m; i++) {
-        hent_t e = ov->e[i];
+        ent_t e = ov->e[i];
         k = ((uint64_t)e.time - (uint64_t)tmin) >> shift;
         if (k < nb) {
-            vec_append(q, (uint32_t)k + 1, e);
+            vec_append(q, (uint32_t)k + 1, &e);
         } else {
-            q->loc[e.slot] = make_loc(REGION_OVERFLOW, j);
+            q->recs[e.slot].index = (uint32_t)j;
             ov->e[j++] = e;
         }
     }
@@ -416,29 +534,53 @@ fail:
     fall_back_to_heap(q);
 }
 
-/* Refill the heap from the buckets when it is empty.  Cost: amortised O(1)
- * per event (each bucket is scanned and heapified once per window). */
-static void settle(sim_eq_t *q)
+/* Bucket k's turn: it becomes the run (sorted already, or insertion-
+ * sorted when small) or, when large and unsorted, goes into the heap. */
+static void take_bucket(sim_eq_t *q, uint32_t k)
 {
-    while (q->nheap == 0 && q->nfar > 0) {
-        if (q->cur < q->nb) {
-            vec_t *v = &q->bk[q->cur++];
-            if (v->n > 0) {
-                heap_add_all(q, v->e, v->n);
-                q->nfar -= v->n;
-                v->n = 0;
-            }
-            if (v->cap > BUCKET_KEEP) {
-                /* Bound what idle buckets hold: about BUCKET_KEEP entries
-                 * each, whatever bursts they once saw. */
-                free(v->e);
-                v->e = NULL;
-                v->cap = 0;
-            }
-        } else {
-            rebuild(q);
-        }
+    vec_t *v = &q->bk[k];
+    size_t n = v->n, i;
+
+    if (n == 0) {
+        vec_trim(q, v);
+        return;
     }
+    q->nfar -= n;
+    if (!is_sorted(v->e, n)) {
+        if (n > SORT_MAX) {
+            heap_add_all(q, v->e, n);
+            v->n = 0;
+            vec_trim(q, v);
+            return;
+        }
+        insertion_sort(v->e, n);
+        for (i = 0; i < n; i++)
+            q->recs[v->e[i].slot].index = (uint32_t)i;
+    }
+    q->run = k;
+    q->rl = 0;
+    q->nrun = n;
+}
+
+/* Refill the front from the buckets when it is empty.  Cost: amortised
+ * O(1) per event (each bucket is scanned once per window). */
+static void settle_slow(sim_eq_t *q)
+{
+    while (q->nheap == 0 && q->nrun == 0 && q->nfar > 0) {
+        if (q->run != NO_RUN)
+            run_drop(q);
+        if (q->cur < q->nb)
+            take_bucket(q, q->cur++);
+        else
+            rebuild(q);
+    }
+}
+
+/* The common case — the front holds events — inline, the refill not. */
+static inline void settle(sim_eq_t *q)
+{
+    if (q->nheap == 0 && q->nrun == 0)
+        settle_slow(q);
 }
 
 /* ---- the pool ------------------------------------------------------- */
@@ -448,12 +590,13 @@ static inline bool live(const sim_eq_t *q, sim_eq_handle_t h)
     return (h.gen & 1u) && h.slot < q->hw && q->recs[h.slot].gen == h.gen;
 }
 
+/* Return slot to the free list (after its entry left every region). */
 static inline void release(sim_eq_t *q, uint32_t slot)
 {
     rec_t *r = &q->recs[slot];
 
     r->gen++;                   /* odd -> even: every handle goes stale */
-    r->next_free = q->free_head;
+    r->index = q->free_head;
     q->free_head = slot;
     q->n--;
 }
@@ -462,9 +605,8 @@ static inline void release(sim_eq_t *q, uint32_t slot)
  * did grow stay grown; cap still names the size all of them have. */
 static sim_err_t grow(sim_eq_t *q, size_t new_cap)
 {
-    hent_t *heap;
+    ent_t *heap;
     rec_t *recs;
-    uint64_t *loc;
 
     heap = realloc(q->heap, new_cap * sizeof *heap);
     if (heap == NULL)
@@ -474,10 +616,6 @@ static sim_err_t grow(sim_eq_t *q, size_t new_cap)
     if (recs == NULL)
         return SIM_ERR_NOMEM;
     q->recs = recs;
-    loc = realloc(q->loc, new_cap * sizeof *loc);
-    if (loc == NULL)
-        return SIM_ERR_NOMEM;
-    q->loc = loc;
     q->cap = new_cap;
     return SIM_OK;
 }
@@ -492,6 +630,8 @@ sim_eq_t *sim_eq_new(size_t capacity_hint)
         goto fail;
     q->free_head = NO_SLOT;
     q->base = SIM_TIME_MIN;
+    q->keep = BUCKET_KEEP;
+    q->run = NO_RUN;
     if (capacity_hint == 0)
         capacity_hint = DEFAULT_CAPACITY;
     if (capacity_hint > SLOT_LIMIT)
@@ -517,7 +657,6 @@ void sim_eq_free(sim_eq_t *q)
     free(q->over.e);
     free(q->heap);
     free(q->recs);
-    free(q->loc);
     free(q);
 }
 
@@ -533,7 +672,7 @@ sim_err_t sim_eq_push(sim_eq_t *q, sim_time_t t, int prio, sim_event_fn fn,
 {
     uint32_t slot, region;
     rec_t *r;
-    hent_t e;
+    ent_t e;
 
     assert(q != NULL && fn != NULL);
     assert(prio >= SIM_EQ_PRIO_MIN && prio <= SIM_EQ_PRIO_MAX);
@@ -546,7 +685,7 @@ sim_err_t sim_eq_push(sim_eq_t *q, sim_time_t t, int prio, sim_event_fn fn,
         return SIM_ERR_NOMEM;
     if (q->free_head != NO_SLOT) {
         slot = q->free_head;
-        q->free_head = q->recs[slot].next_free;
+        q->free_head = q->recs[slot].index;
     } else {
         if (q->hw >= SLOT_LIMIT)
             return SIM_ERR_RANGE;
@@ -561,15 +700,15 @@ sim_err_t sim_eq_push(sim_eq_t *q, sim_time_t t, int prio, sim_event_fn fn,
         q->recs[slot].gen = 0;
     }
     r = &q->recs[slot];
-    r->fn = fn;
-    r->ctx = ctx;
-    r->arg = arg;
     r->gen++;                   /* even -> odd: pending */
     q->n++;
     e.time = t;
     e.tie = make_tie(prio, q->next_seq++);
+    e.fn = fn;
+    e.ctx = ctx;
+    e.arg = arg;
     e.slot = slot;
-    insert(q, region, e);
+    insert(q, region, &e);
     if (out != NULL) {
         out->slot = slot;
         out->gen = r->gen;
@@ -577,38 +716,62 @@ sim_err_t sim_eq_push(sim_eq_t *q, sim_time_t t, int prio, sim_event_fn fn,
     return SIM_OK;
 }
 
+/* The front's first entry after settle (NULL when the queue is empty),
+ * and whether it is the run's head (else the heap's top). */
+static inline const ent_t *front_min(sim_eq_t *q, bool *from_run)
+{
+    const ent_t *h = q->nheap > 0 ? &q->heap[0] : NULL;
+
+    *from_run = false;
+    if (q->nrun > 0) {
+        const ent_t *r = &q->bk[q->run].e[q->rl];
+        if (h == NULL || before(r, h)) {
+            *from_run = true;
+            return r;
+        }
+    }
+    return h;
+}
+
 bool sim_eq_pop(sim_eq_t *q, sim_eq_event_t *out)
 {
-    hent_t top;
-    const rec_t *r;
+    const ent_t *m;
+    ent_t top;
+    bool from_run;
 
     assert(q != NULL);
     settle(q);
-    if (q->nheap == 0)
+    m = front_min(q, &from_run);
+    if (m == NULL)
         return false;
-    top = q->heap[0];
-    r = &q->recs[top.slot];
+    top = *m;
+    if (from_run) {
+        q->rl++;
+        q->nrun--;
+        run_skip(q);
+    } else {
+        heap_remove(q, 0);
+    }
+    release(q, top.slot);
     if (out != NULL) {
         out->time = top.time;
         out->prio = tie_prio(top.tie);
-        out->fn = r->fn;
-        out->ctx = r->ctx;
-        out->arg = r->arg;
+        out->fn = top.fn;
+        out->ctx = top.ctx;
+        out->arg = top.arg;
     }
-    release(q, top.slot);
-    heap_remove(q, 0);
-    /* The next pop will read the new head's record: start fetching it
-     * while the caller runs the handler. */
-    if (q->nheap > 0)
-        PREFETCH(&q->recs[q->heap[0].slot]);
     return true;
 }
 
 sim_time_t sim_eq_peek_time(sim_eq_t *q)
 {
+    const ent_t *m;
+    bool from_run;
+
     assert(q != NULL);
     settle(q);
-    return q->nheap > 0 ? q->heap[0].time : SIM_TIME_MAX;
+    m = front_min(q, &from_run);
+    return m != NULL ? m->time : SIM_TIME_MAX;
 }
 
 size_t sim_eq_size(const sim_eq_t *q)
@@ -625,17 +788,14 @@ bool sim_eq_pending(const sim_eq_t *q, sim_eq_handle_t h)
 
 sim_time_t sim_eq_time_of(const sim_eq_t *q, sim_eq_handle_t h)
 {
-    uint64_t loc;
-    uint32_t region;
-    size_t i;
+    uint32_t region, i;
 
     assert(q != NULL);
     if (!live(q, h))
         return SIM_TIME_MAX;
-    loc = q->loc[h.slot];
-    region = (uint32_t)(loc >> 32);
-    i = (size_t)(loc & UINT32_MAX);
-    if (region == REGION_HEAP)
+    region = q->recs[h.slot].region;
+    i = q->recs[h.slot].index;
+    if (region == REGION_FRONT)
         return q->heap[i].time;
     return (region == REGION_OVERFLOW ? &q->over : &q->bk[region - 1])->e[i].time;
 }
@@ -645,60 +805,97 @@ bool sim_eq_cancel(sim_eq_t *q, sim_eq_handle_t h)
     assert(q != NULL);
     if (!live(q, h))
         return false;
+    remove_slot(q, h.slot);
     release(q, h.slot);
-    remove_at(q, q->loc[h.slot]);
     return true;
 }
 
 sim_err_t sim_eq_reschedule(sim_eq_t *q, sim_eq_handle_t h, sim_time_t t)
 {
-    uint64_t loc;
     uint32_t from, to;
-    hent_t e, *cur;
+    ent_t e, *cur;
 
     assert(q != NULL);
     if (!live(q, h))
         return SIM_ERR_NOTFOUND;
     if (q->next_seq >= SEQ_LIMIT)
         return SIM_ERR_RANGE;
-    loc = q->loc[h.slot];
-    from = (uint32_t)(loc >> 32);
+    from = q->recs[h.slot].region;
     to = classify(q, t);
-    cur = entry_at(q, loc);
+    cur = entry_of(q, h.slot);
     e = *cur;
     e.time = t;
     e.tie = make_tie(tie_prio(e.tie), q->next_seq);
     if (to == from) {
-        if (to == REGION_HEAP)
-            sift(q, (size_t)(loc & UINT32_MAX), e);
+        if (to == REGION_FRONT)
+            sift(q, q->recs[h.slot].index, e);
         else
             *cur = e;   /* buckets are unsorted */
     } else {
+        /* Includes leaving the run, which classify never names. */
         if (reserve_region(q, to) != 0)
             return SIM_ERR_NOMEM;
-        remove_at(q, loc);
-        insert(q, to, e);
+        remove_slot(q, h.slot);
+        insert(q, to, &e);
     }
     q->next_seq++;
     return SIM_OK;
 }
 
-static sim_err_t check_entry(const sim_eq_t *q, const hent_t *e,
+/* ---- self-test ------------------------------------------------------ */
+
+static sim_err_t check_entry(const sim_eq_t *q, const ent_t *e,
                              uint32_t region, size_t i, sim_diag_t *diag)
 {
+    uint32_t want = is_run(q, region) ? REGION_FRONT : region;
+
     if (e->slot >= q->hw || (q->recs[e->slot].gen & 1u) == 0)
         return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
                             "region %u entry %zu: slot %u is not pending",
                             (unsigned)region, i, (unsigned)e->slot);
-    if (q->loc[e->slot] != make_loc(region, i))
+    if (q->recs[e->slot].region != region || q->recs[e->slot].index != i)
         return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
                             "region %u entry %zu: index broken",
                             (unsigned)region, i);
-    if (classify(q, e->time) != region)
+    if (classify(q, e->time) != want)
         return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
                             "region %u entry %zu: time %lld belongs in %u",
                             (unsigned)region, i, (long long)e->time,
                             (unsigned)classify(q, e->time));
+    return SIM_OK;
+}
+
+static sim_err_t check_run(const sim_eq_t *q, sim_diag_t *diag)
+{
+    const vec_t *v;
+    size_t i, live_count = 0;
+    sim_err_t err;
+
+    if (q->run == NO_RUN)
+        return q->nrun == 0 && q->rl == 0 ? SIM_OK
+               : sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
+                              "no run but %zu run events", q->nrun);
+    v = &q->bk[q->run];
+    if (q->run >= q->cur || q->rl > v->n ||
+        (q->rl < v->n && v->e[q->rl].slot == NO_SLOT))
+        return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
+                            "run %u (read at %u of %u) misplaced",
+                            (unsigned)q->run, (unsigned)q->rl,
+                            (unsigned)v->n);
+    for (i = q->rl; i < v->n; i++) {
+        if (i > q->rl && !before(&v->e[i - 1], &v->e[i]))
+            return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
+                                "run order broken at index %zu", i);
+        if (v->e[i].slot == NO_SLOT)
+            continue;
+        if ((err = check_entry(q, &v->e[i], q->run + 1, i, diag)))
+            return err;
+        live_count++;
+    }
+    if (live_count != q->nrun)
+        return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
+                            "%zu live run events, %zu counted", live_count,
+                            q->nrun);
     return SIM_OK;
 }
 
@@ -710,20 +907,25 @@ sim_err_t sim_eq_check(const sim_eq_t *q, sim_diag_t *diag)
 
     if (q == NULL)
         return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL, "queue is NULL");
-    if (q->n > q->hw || q->hw > q->cap || q->nheap + q->nfar != q->n ||
-        q->cur > q->nb || q->nb > q->bk_alloc)
+    if (q->n > q->hw || q->hw > q->cap ||
+        q->nheap + q->nrun + q->nfar != q->n || q->cur > q->nb ||
+        q->nb > q->bk_alloc || (q->heap_only && q->run != NO_RUN))
         return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                            "counts out of range: n %zu, heap %zu, far %zu, "
-                            "hw %u, cap %zu", q->n, q->nheap, q->nfar,
-                            (unsigned)q->hw, q->cap);
+                            "counts out of range: n %zu, heap %zu, run %zu, "
+                            "far %zu, hw %u, cap %zu", q->n, q->nheap,
+                            q->nrun, q->nfar, (unsigned)q->hw, q->cap);
     for (i = 0; i < q->nheap; i++) {
         if (i > 0 && before(&q->heap[i], &q->heap[(i - 1) / ARITY]))
             return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
                                 "heap order broken at index %zu", i);
-        if ((err = check_entry(q, &q->heap[i], REGION_HEAP, i, diag)))
+        if ((err = check_entry(q, &q->heap[i], REGION_FRONT, i, diag)))
             return err;
     }
+    if ((err = check_run(q, diag)))
+        return err;
     for (k = 0; k < q->bk_alloc; k++) {
+        if (k == q->run)
+            continue;
         if (k < q->cur || k >= q->nb) {
             if (q->bk[k].n != 0)
                 return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
@@ -748,7 +950,7 @@ sim_err_t sim_eq_check(const sim_eq_t *q, sim_diag_t *diag)
     if (pending != q->n)
         return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
                             "%zu slots pending but %zu events", pending, q->n);
-    for (s = q->free_head; s != NO_SLOT; s = q->recs[s].next_free) {
+    for (s = q->free_head; s != NO_SLOT; s = q->recs[s].index) {
         if (s >= q->hw || (q->recs[s].gen & 1u) || ++free_count > q->hw)
             return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
                                 "free list broken at slot %u", (unsigned)s);

@@ -7,9 +7,10 @@
  * event is a plain callback fn(ctx, arg) — one signature for every handler,
  * as in ROSS and htsim — plus the (time, priority) it is ordered by.
  *
- * Structure (see eq.c): a small indexed 4-ary heap for the events due
- * soonest, in front of unsorted time buckets for the rest (a one-rung
- * ladder queue), over a pool of event records with a free list.
+ * Structure (see eq.c): unsorted time buckets (a one-rung ladder queue);
+ * the bucket due next becomes a sorted run read front to back, beside a
+ * small indexed 4-ary heap for stragglers and large unsorted buckets; a
+ * pool of slots with a free list backs the handles.
  *
  * Order is total and never left to luck: earlier time first; at equal
  * time, lower priority value first; at equal (time, priority), the event
@@ -92,9 +93,9 @@ sim_err_t sim_eq_push(sim_eq_t *q, sim_time_t t, int prio, sim_event_fn fn,
 
 /* Remove the first event and copy it into *out (out may be NULL to discard
  * it).  Returns false, leaving *out untouched, when the queue is empty.
- * The popped event's handle becomes stale.  Cost: amortised O(log b) where
- * b is the events per bucket (about 4 for spread-out times); O(log n) in
- * heap-only mode. */
+ * The popped event's handle becomes stale.  Cost: amortised O(1) from a
+ * sorted run, O(log b) from the heap (b: events in a large unsorted
+ * bucket); O(log n) in heap-only mode. */
 bool sim_eq_pop(sim_eq_t *q, sim_eq_event_t *out);
 
 /* Time of the first event, or SIM_TIME_MAX when empty.  Not const: it may

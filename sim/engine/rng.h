@@ -62,6 +62,17 @@ uint64_t sim_rng_hash(uint64_t seed, const char *name);
  * with gsl_rng_free.  Cost: O(1). */
 gsl_rng *sim_rng_alloc(uint64_t seed);
 
+/*
+ * An exponential variate with the given mean (> 0), drawn by the ziggurat
+ * method from r's raw 64-bit output when r is a sim_rng_xoshiro256ss
+ * generator (usually one xoshiro step; see rng.c); any other generator
+ * type falls back to gsl_ran_exponential(r, mean).  Same stream state,
+ * same value on every platform (the tables are fixed constants).  The
+ * draws differ from gsl_ran_exponential's, which inverts the CDF.  r must
+ * not be NULL.  Cost: O(1), ~3-5 ns against ~20 ns for the GSL routine.
+ */
+double sim_rng_exponential(gsl_rng *r, double mean);
+
 typedef struct sim_rng_set sim_rng_set_t;
 
 /* A set of named streams under master seed.  Returns NULL when out of

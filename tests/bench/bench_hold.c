@@ -4,9 +4,10 @@
  * Hold model (Jones, "An empirical comparison of priority-queue and
  * event-set implementations", CACM 29(4), 1986): keep N events pending;
  * repeatedly pop the first and push one at its time plus an exponential
- * delay (mean 1 us, gsl_ran_exponential on the engine's xoshiro256**
- * stream, rounded up to whole ns as models round completions).  Measured
- * for N = 10^3, 10^5, 10^6, three ways:
+ * delay (mean 1 us, a fresh sim_rng_exponential draw — the ziggurat — on a
+ * seeded xoshiro256** stream, rounded up to whole ns as models round
+ * completions).  Measured for N = 10^3, 10^5, 10^6:
+ *   rng-gsl the delay draws alone with gsl_ran_exponential (the old draw);
  *   rng    the delay draws alone (the floor any queue pays here);
  *   heap   sim_eq_pop + sim_eq_push, queue in plain 4-ary heap mode
  *          (sim_eq_use_heap_only), for comparison;
@@ -52,6 +53,11 @@ static long peak_rss_kib(void)
 
 static sim_time_t draw_delay(gsl_rng *r)
 {
+    return sim_time_from_s_ceil(sim_rng_exponential(r, MEAN_DELAY_S));
+}
+
+static sim_time_t draw_delay_gsl(gsl_rng *r)
+{
     return sim_time_from_s_ceil(gsl_ran_exponential(r, MEAN_DELAY_S));
 }
 
@@ -69,7 +75,7 @@ static void report(const char *what, size_t n, uint64_t ops, double secs)
            secs / (double)ops * 1e9, (double)peak_rss_kib() / 1024.0);
 }
 
-static int bench_rng(size_t n, uint64_t ops)
+static int bench_rng(size_t n, uint64_t ops, bool gsl)
 {
     gsl_rng *r = sim_rng_alloc(42);
     volatile sim_time_t sink = 0;
@@ -79,9 +85,14 @@ static int bench_rng(size_t n, uint64_t ops)
     if (r == NULL)
         return -1;
     t0 = wall_now();
-    for (i = 0; i < ops; i++)
-        sink += draw_delay(r);
-    report("rng", n, ops, wall_now() - t0);
+    if (gsl) {
+        for (i = 0; i < ops; i++)
+            sink += draw_delay_gsl(r);
+    } else {
+        for (i = 0; i < ops; i++)
+            sink += draw_delay(r);
+    }
+    report(gsl ? "rng-gsl" : "rng", n, ops, wall_now() - t0);
     gsl_rng_free(r);
     return 0;
 }
@@ -195,7 +206,8 @@ int main(int argc, char **argv)
     printf("bench_hold: hold model, exponential delays (mean 1 us), "
            "%" PRIu64 " holds per size\n", ops);
     for (i = 0; i < nsizes; i++) {
-        if (bench_rng(sizes[i], ops) != 0 ||
+        if (bench_rng(sizes[i], ops, true) != 0 ||
+            bench_rng(sizes[i], ops, false) != 0 ||
             bench_queue(sizes[i], ops, true) != 0 ||
             bench_queue(sizes[i], ops, false) != 0 ||
             bench_engine(sizes[i], ops) != 0) {

@@ -1,0 +1,171 @@
+/*
+ * cmd_cluster.c — `gpusim cluster`: schedule a trace's jobs on a shared
+ * GPU cluster (sim_cluster_run) and report queueing delay, JCT,
+ * allocation, fragmentation; or, in fill mode, the FGD paper's
+ * unallocated-GPU figure.  A thin wrapper: scenario -> config -> run ->
+ * result object, table and series.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/cli/commands.h"
+#include "sim/cli/session.h"
+#include "sim/cluster/cluster.h"
+#include "sim/cluster/keys.h"
+#include "sim/config/keys.h"
+
+static const cfg_key_t *const tables[] = {cfg_keys_cluster, cfg_keys_run, sim_cluster_keys, NULL};
+
+static sim_err_t load_trace(const cfg_scenario_t *sc, int gpn, uint64_t seed,
+                            wl_trace_t **t, sim_diag_t *diag)
+{
+    const char *file = cfg_get_str(sc, "trace.file");
+    if (strcmp(file, "synthetic") != 0)
+        return wl_trace_load(file, t, diag);
+    wl_trace_synth_t p = {(size_t)cfg_get_int(sc, "trace.synthetic_jobs"),
+                          cfg_get_time_s(sc, "trace.synthetic_interarrival"),
+                          cfg_get_time_s(sc, "trace.synthetic_duration"), gpn, 0.2, 0.05};
+    return wl_trace_synthetic(&p, seed, t, diag);
+}
+
+static sim_err_t to_json(const sim_cluster_config_t *c, const sim_cluster_result_t *r, json_t *o)
+{
+    struct {
+        const char *k;
+        double v;
+    } nums[] = {
+        {"nodes", (double)r->nodes}, {"gpus", (double)r->gpus}, {"jobs", (double)r->jobs},
+        {"completed", (double)r->completed}, {"failed", (double)r->failed},
+        {"unschedulable", (double)r->unschedulable}, {"preemptions", (double)r->preemptions},
+        {"restarts", (double)r->restarts}, {"node_failures", (double)r->node_failures},
+        {"gangs", (double)r->gangs}, {"gangs_cross_segment", (double)r->gangs_cross_segment},
+        {"queue_mean_s", r->queue_mean_s}, {"queue_p50_s", r->queue_p50_s},
+        {"queue_p99_s", r->queue_p99_s}, {"jct_mean_s", r->jct_mean_s},
+        {"jct_p50_s", r->jct_p50_s}, {"jct_p99_s", r->jct_p99_s},
+        {"makespan_s", r->makespan_s}, {"alloc_mean", r->alloc_mean}, {"util", r->util},
+        {"frag_mean_gpus", r->frag_mean_gpus}, {"frag_rate_mean", r->frag_rate_mean},
+        {"fill_unalloc_pct", r->fill_unalloc_pct}, {"fill_alloc_rate", r->fill_alloc_rate},
+        {"fill_frag_gpus", r->fill_frag_gpus}, {"fill_frag_rate", r->fill_frag_rate},
+        {"events", (double)r->events},
+    };
+    /* The first 11 entries and "events" are counts: stored as integers. */
+    size_t nn = sizeof nums / sizeof nums[0];
+    for (size_t i = 0; i < nn; i++) {
+        bool count = i < 11 || i == nn - 1;
+        json_t *v = count ? json_integer((json_int_t)nums[i].v) : json_real(nums[i].v);
+        if (json_object_set_new(o, nums[i].k, v) != 0)
+            return SIM_ERR_NOMEM;
+    }
+    for (int k = 0; k < SIM_CLUSTER_NCLASSES; k++) {
+        char key[64];
+        snprintf(key, sizeof key, "queue_mean_%s_s", sim_cluster_class_names[k]);
+        if (json_object_set_new(o, key, json_real(r->queue_mean_class_s[k])) != 0)
+            return SIM_ERR_NOMEM;
+    }
+    if (json_object_set_new(o, "policy", json_string(sim_cluster_policy_names[c->policy])) != 0 ||
+        json_object_set_new(o, "placement", json_string(sim_cluster_placement_names[c->placement])) != 0 ||
+        json_object_set_new(o, "mode", json_string(sim_cluster_mode_names[c->mode])) != 0)
+        return SIM_ERR_NOMEM;
+    return SIM_OK;
+}
+
+static void print_text(const sim_cluster_config_t *c, const sim_cluster_result_t *r)
+{
+    printf("cluster: %lld nodes, %lld GPUs; %s / %s (%s)\n", (long long)r->nodes,
+           (long long)r->gpus, sim_cluster_policy_names[c->policy],
+           sim_cluster_placement_names[c->placement], sim_cluster_mode_names[c->mode]);
+    if (c->mode == SIM_CLUSTER_FILL) {
+        printf("  tasks submitted            %lld (%lld did not fit)\n", (long long)r->jobs,
+               (long long)r->unschedulable);
+        printf("  at 100%% arrived requests:\n");
+        printf("    unallocated GPU requests %.2f %%\n", r->fill_unalloc_pct);
+        printf("    GPU allocation rate      %.2f %%\n", 100 * r->fill_alloc_rate);
+        printf("    fragmentation (FGD)      %.1f GPUs (%.1f %% of free)\n", r->fill_frag_gpus,
+               100 * r->fill_frag_rate);
+        return;
+    }
+    printf("  jobs %lld: completed %lld, failed %lld, unschedulable %lld\n", (long long)r->jobs,
+           (long long)r->completed, (long long)r->failed, (long long)r->unschedulable);
+    printf("  %-22s %12s %12s %12s\n", "seconds", "mean", "p50", "p99");
+    printf("  %-22s %12.1f %12.1f %12.1f\n", "queueing delay", r->queue_mean_s, r->queue_p50_s,
+           r->queue_p99_s);
+    printf("  %-22s %12.1f %12.1f %12.1f\n", "job completion time", r->jct_mean_s, r->jct_p50_s,
+           r->jct_p99_s);
+    for (int k = 0; k < SIM_CLUSTER_NCLASSES; k++)
+        printf("  queue mean, %-10s %12.1f   (%lld jobs)\n", sim_cluster_class_names[k],
+               r->queue_mean_class_s[k], (long long)r->jobs_class[k]);
+    printf("  makespan %.0f s; GPU allocation %.1f %%, utilisation %.1f %%\n", r->makespan_s,
+           100 * r->alloc_mean, 100 * r->util);
+    printf("  fragmentation (FGD) mean %.1f GPUs (%.1f %% of free)\n", r->frag_mean_gpus,
+           100 * r->frag_rate_mean);
+    printf("  preemptions %lld, restarts %lld, node failures %lld, gangs %lld (%lld across "
+           "segments)\n",
+           (long long)r->preemptions, (long long)r->restarts, (long long)r->node_failures,
+           (long long)r->gangs, (long long)r->gangs_cross_segment);
+}
+
+int cli_cmd_cluster(int argc, char **argv)
+{
+    const cli_opt_t opts[] = {{NULL, 0, NULL, NULL, NULL, NULL}};
+    const cli_command_spec_t spec = {
+        "cluster", "[--scenario FILE]",
+        "Schedule a trace's jobs on a shared GPU cluster: queueing policy\n"
+        "(fifo, sjf, priority, backfill), placement (best-fit, worst-fit,\n"
+        "topo-pack, fgd), node failures.  Reports queueing delay, JCT,\n"
+        "allocation and FGD fragmentation; scheduler.mode=fill replays the FGD\n"
+        "paper's cluster-fills experiment (unallocated GPUs at 100 % arrivals).",
+        opts, tables, false,
+    };
+    cli_session_t s;
+    int status;
+    if (cli_session_open(&s, &spec, argc, argv, NULL, &status) == CLI_OPEN_EXIT)
+        return status;
+    const cfg_scenario_t *sc = s.scenario;
+    wl_trace_t *t = NULL;
+    sim_cluster_config_t c;
+    sim_cluster_result_t r;
+    memset(&r, 0, sizeof r);
+    sim_cluster_config_default(&c);
+    int64_t gpn = cfg_get_int(sc, "cluster.gpus_per_node");
+    sim_err_t err = load_trace(sc, (int)gpn, s.seed, &t, &s.diag);
+    if (err == SIM_OK) {
+        int nodes_src = cfg_get_enum(sc, "trace.nodes");
+        c.trace = t;
+        c.use_trace_nodes = nodes_src == 1 || (nodes_src == 0 && t->nodes != NULL);
+        if (nodes_src == 1 && t->nodes == NULL)
+            err = sim_diag_set(&s.diag, SIM_ERR_INPUT, NULL, 0, "trace.nodes",
+                               "this trace has no node list; use cluster");
+        c.gpus_per_node = (int32_t)gpn;
+        c.nodes = (cfg_get_int(sc, "cluster.gpus") + gpn - 1) / gpn;
+        c.node_cpu_milli = (int64_t)cfg_get_double(sc, "scheduler.node_cpu");
+        c.segment_nodes = (int32_t)cfg_get_int(sc, "scheduler.segment_nodes");
+        c.policy = (sim_cluster_policy_t)cfg_get_enum(sc, "scheduler.policy");
+        c.placement = (sim_cluster_placement_t)cfg_get_enum(sc, "scheduler.placement");
+        c.mode = (sim_cluster_mode_t)cfg_get_enum(sc, "scheduler.mode");
+        c.time_scale = cfg_get_double(sc, "trace.time_scale");
+        c.rate_scale = cfg_get_double(sc, "trace.rate_scale");
+        c.max_jobs = cfg_get_int(sc, "trace.max_jobs");
+        c.fill_target = cfg_get_double(sc, "scheduler.fill_target");
+        c.node_mtbf_s = cfg_get_time_s(sc, "failures.node_mtbf");
+        c.repair_s = cfg_get_time_s(sc, "failures.repair_time");
+        c.fail_requeue = cfg_get_enum(sc, "failures.on_failure") == 0;
+        c.backfill_depth = (int32_t)cfg_get_int(sc, "scheduler.backfill_depth");
+        c.series_points = (int32_t)cfg_get_int(sc, "scheduler.series_points");
+        c.check_every = cfg_get_int(sc, "scheduler.check_invariants");
+        c.seed = s.seed;
+    }
+    if (err == SIM_OK)
+        err = sim_cluster_run(&c, &r, &s.diag);
+    if (err == SIM_OK)
+        err = to_json(&c, &r, s.result);
+    if (err == SIM_OK)
+        err = cli_session_series(&s, "gpu_alloc", r.series_t, r.series_alloc, r.series_n);
+    if (err == SIM_OK)
+        err = cli_session_series(&s, "frag_gpus", r.series_t, r.series_frag, r.series_n);
+    if (err == SIM_OK && !s.common.json)
+        print_text(&c, &r);
+    sim_cluster_result_release(&r);
+    wl_trace_free(t);
+    return cli_session_close(&s, err);
+}
