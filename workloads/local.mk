@@ -22,3 +22,34 @@ tests_unit_test_hwcat_SOURCES = tests/unit/test_hwcat.c \
 	tests/unit/assert_close.h
 tests_unit_test_hwcat_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_hwcat_LDADD = $(TEST_LIBS)
+
+## Training workload model (issue 5, first half): model catalog, parallelism
+## plan, memory per GPU, per-stage op graph, FLOPs, [model]/[parallel]/[train]
+## keys.
+EMBED_FILES += workloads/models/models.ini
+EXTRA_DIST += workloads/models/SOURCE.md
+libgpusim_a_SOURCES += workloads/model_catalog.c workloads/model_catalog.h \
+	workloads/parallel.c workloads/parallel.h \
+	workloads/train_memory.c workloads/train_memory.h \
+	workloads/train_graph.c workloads/train_graph.h \
+	workloads/train_flops.c workloads/train_flops.h \
+	workloads/keys_train.c workloads/keys_train.h
+check_PROGRAMS += tests/unit/test_model_catalog tests/unit/test_parallel \
+	tests/unit/test_train_memory tests/unit/test_train_graph
+TESTS += tests/unit/test_model_catalog tests/unit/test_parallel \
+	tests/unit/test_train_memory tests/unit/test_train_graph
+tests_unit_test_model_catalog_SOURCES = tests/unit/test_model_catalog.c \
+	tests/unit/assert_close.h
+tests_unit_test_model_catalog_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_model_catalog_LDADD = $(TEST_LIBS)
+tests_unit_test_parallel_SOURCES = tests/unit/test_parallel.c
+tests_unit_test_parallel_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_parallel_LDADD = $(TEST_LIBS)
+tests_unit_test_train_memory_SOURCES = tests/unit/test_train_memory.c \
+	tests/unit/assert_close.h
+tests_unit_test_train_memory_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_train_memory_LDADD = $(TEST_LIBS)
+tests_unit_test_train_graph_SOURCES = tests/unit/test_train_graph.c \
+	tests/unit/assert_close.h
+tests_unit_test_train_graph_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_train_graph_LDADD = $(TEST_LIBS)

@@ -1,0 +1,197 @@
+/*
+ * perf.c — iteration time and KV sizing of an LLM replica (see perf.h).
+ *
+ * Built-in shapes are copied from the models' Hugging Face config.json
+ * files: meta-llama/Meta-Llama-3-8B and -70B (num_hidden_layers,
+ * hidden_size, num_attention_heads, num_key_value_heads,
+ * intermediate_size, vocab_size), meta-llama/Llama-2-7b-hf.
+ */
+#include "sim/serve/perf.h"
+
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim/compute/roofline.h"
+
+#define ACT_BYTES 2.0 /* BF16 activations and KV cache */
+
+static const sim_serve_model_t builtin[] = {
+    {"llama3-8b", 32, 4096, 32, 8, 128, 14336, 128256, 1, 0, 0.0},
+    {"llama3-70b", 80, 8192, 64, 8, 128, 28672, 128256, 1, 0, 0.0},
+    {"llama2-7b", 32, 4096, 32, 32, 128, 11008, 32000, 1, 0, 0.0},
+};
+
+sim_err_t sim_serve_model_builtin(const char *name, sim_serve_model_t *out,
+                                  sim_diag_t *diag)
+{
+    for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
+        if (strcasecmp(name, builtin[i].name) == 0) {
+            *out = builtin[i];
+            return SIM_OK;
+        }
+    return sim_diag_set(diag, SIM_ERR_NOTFOUND, NULL, 0, "service.model",
+                        "unknown model '%s': built-in shapes are "
+                        "llama3-8b, llama3-70b, llama2-7b",
+                        name);
+}
+
+sim_err_t sim_serve_model_check(const sim_serve_model_t *m,
+                                sim_diag_t *diag)
+{
+    if (m->layers < 1 || m->hidden < 1 || m->heads < 1 || m->kv_heads < 1 ||
+        m->head_dim < 1 || m->ffn_hidden < 1 || m->vocab < 1 ||
+        m->heads % m->kv_heads != 0 || m->params < 0.0)
+        return sim_diag_set(diag, SIM_ERR_RANGE, NULL, 0, "service.model",
+                            "model shape needs positive sizes and heads "
+                            "divisible by kv_heads (layers %lld, hidden "
+                            "%lld, heads %lld, kv_heads %lld)",
+                            (long long)m->layers, (long long)m->hidden,
+                            (long long)m->heads, (long long)m->kv_heads);
+    return SIM_OK;
+}
+
+double sim_serve_model_params(const sim_serve_model_t *m)
+{
+    if (m->params > 0.0)
+        return m->params;
+    double h = (double)m->hidden, hd = (double)m->head_dim;
+    double attn = h * (double)(m->heads + 2 * m->kv_heads) * hd +
+                  (double)m->heads * hd * h;
+    double mlp = (m->gated_ffn ? 3.0 : 2.0) * h * (double)m->ffn_hidden;
+    double emb = (m->tied_embed ? 1.0 : 2.0) * (double)m->vocab * h;
+    return (double)m->layers * (attn + mlp + 2.0 * h) + emb;
+}
+
+double sim_serve_tp_allreduce_s(double bytes, int k, double bw,
+                                double latency_s)
+{
+    if (k <= 1 || !(bytes > 0.0))
+        return 0.0;
+    return 2.0 * (double)(k - 1) / (double)k * bytes / bw + latency_s;
+}
+
+static int64_t ceil_div(int64_t a, int64_t b)
+{
+    return (a + b - 1) / b;
+}
+
+/* Roofline time of one GEMM; negative on failure. */
+static double gemm_s(const sim_serve_perf_t *p, int64_t m, int64_t n,
+                     int64_t k)
+{
+    if (m <= 0)
+        return 0.0;
+    return sim_compute_gemm_time(&p->profile, m, n, k, p->dtype);
+}
+
+static double attn_s(const sim_serve_perf_t *p, int64_t batch, int64_t q,
+                     int64_t kv, int decode)
+{
+    sim_compute_op_t op = {.kind = SIM_COMPUTE_OP_ATTENTION};
+    sim_compute_estimate_t e;
+    int k = p->tp;
+    op.u.attn.batch = batch;
+    op.u.attn.heads = ceil_div(p->model.heads, k);
+    op.u.attn.kv_heads = ceil_div(p->model.kv_heads, k);
+    op.u.attn.q_len = q;
+    op.u.attn.kv_len = kv;
+    op.u.attn.head_dim = p->model.head_dim;
+    op.u.attn.causal = !decode;
+    op.u.attn.decode = decode;
+    op.u.attn.dtype = SIM_COMPUTE_BF16;
+    if (sim_compute_estimate(&p->profile, &op, &e, NULL) != SIM_OK)
+        return -1.0;
+    return e.time_s;
+}
+
+static double norm_s(const sim_serve_perf_t *p, int64_t rows)
+{
+    sim_compute_op_t op = {.kind = SIM_COMPUTE_OP_NORM};
+    sim_compute_estimate_t e;
+    op.u.norm.rows = rows;
+    op.u.norm.hidden = p->model.hidden;
+    op.u.norm.rms = 1;
+    op.u.norm.dtype = SIM_COMPUTE_BF16;
+    if (sim_compute_estimate(&p->profile, &op, &e, NULL) != SIM_OK)
+        return -1.0;
+    return e.time_s;
+}
+
+double sim_serve_step_time(const sim_serve_perf_t *p,
+                           const sim_serve_batch_shape_t *b)
+{
+    const sim_serve_model_t *m = &p->model;
+    int k = p->tp;
+    int64_t t = b->n_decode, hq = ceil_div(m->heads, k);
+    int64_t hkv = ceil_div(m->kv_heads, k), ffn = ceil_div(m->ffn_hidden, k);
+    double layer = 0.0, part;
+
+    for (int64_t i = 0; i < b->n_prefill; i++)
+        t += b->chunk[i];
+    if (t <= 0)
+        return 0.0;
+    double g[4] = {
+        gemm_s(p, t, (hq + 2 * hkv) * m->head_dim, m->hidden),
+        gemm_s(p, t, m->hidden, hq * m->head_dim),
+        gemm_s(p, t, (m->gated_ffn ? 2 : 1) * ffn, m->hidden),
+        gemm_s(p, t, m->hidden, ffn),
+    };
+    for (int i = 0; i < 4; i++) {
+        if (g[i] < 0.0)
+            return -1.0;
+        layer += g[i];
+    }
+    if (b->n_decode > 0) {
+        part = attn_s(p, b->n_decode, 1,
+                      ceil_div(b->decode_ctx_sum, b->n_decode), 1);
+        if (part < 0.0)
+            return -1.0;
+        layer += part;
+    }
+    for (int64_t i = 0; i < b->n_prefill; i++) {
+        part = attn_s(p, 1, b->chunk[i], b->ctx_end[i], 0);
+        if (part < 0.0)
+            return -1.0;
+        layer += part;
+    }
+    part = norm_s(p, t);
+    if (part < 0.0)
+        return -1.0;
+    layer += 2.0 * part;
+    layer += 2.0 * sim_serve_tp_allreduce_s((double)t * (double)m->hidden *
+                                                ACT_BYTES,
+                                            k, p->nvlink_bw,
+                                            p->nvlink_latency_s);
+    double head = gemm_s(p, b->n_logits, ceil_div(m->vocab, k), m->hidden);
+    if (head < 0.0)
+        return -1.0;
+    return (double)m->layers * layer + head + p->step_overhead_s;
+}
+
+double sim_serve_kv_bytes_per_token(const sim_serve_model_t *m, int tp)
+{
+    return 2.0 * (double)m->layers * (double)ceil_div(m->kv_heads, tp) *
+           (double)m->head_dim * ACT_BYTES;
+}
+
+int64_t sim_serve_kv_blocks(const sim_serve_perf_t *p, double mem_bytes,
+                            double util, double act_reserve_bytes,
+                            int64_t max_batched_tokens,
+                            int64_t block_tokens)
+{
+    const sim_serve_model_t *m = &p->model;
+    double weights = sim_serve_model_params(m) *
+                     sim_compute_dtype_bytes(p->dtype) / (double)p->tp;
+    if (act_reserve_bytes < 0.0)
+        act_reserve_bytes = (double)max_batched_tokens *
+                            (4.0 * (double)m->hidden +
+                             2.0 * (double)ceil_div(m->ffn_hidden, p->tp)) *
+                            ACT_BYTES;
+    double kv = mem_bytes * util - weights - act_reserve_bytes;
+    double per_block = sim_serve_kv_bytes_per_token(m, p->tp) *
+                       (double)block_tokens;
+    if (!(kv > 0.0) || !(per_block > 0.0))
+        return 0;
+    return (int64_t)floor(kv / per_block);
+}

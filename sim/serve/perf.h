@@ -1,0 +1,109 @@
+/*
+ * perf.h — the time of one continuous-batching iteration of an LLM replica,
+ * and the memory that sizes its KV cache.
+ *
+ * One iteration processes, for every scheduled sequence, some new tokens:
+ * a chunk of its prompt (prefill) or the one token it generated last
+ * (decode).  Per transformer layer, on each of the replica's k tensor-
+ * parallel GPUs (Megatron-style TP: heads and FFN columns split k ways):
+ *   QKV, output-projection, FFN-up(+gate) and FFN-down GEMMs over all T new
+ *   tokens of the batch (compute-bound for prefill, weight-read-bound for
+ *   decode: the roofline decides), attention per prefill chunk (causal,
+ *   over its context) plus one batched decode attention (KV reads), two
+ *   RMSNorms, and two TP all-reduces of T × hidden activations (one after
+ *   attention, one after the MLP: Shoeybi et al., "Megatron-LM", 2019,
+ *   §3).  Times come from sim/compute's roofline; the step is layers × the
+ *   per-layer sum, plus the LM head over the sequences that emit a token,
+ *   plus a fixed per-step overhead.
+ *
+ * The all-reduce time sits behind one function (sim_serve_tp_allreduce_s):
+ * a ring, 2(k−1)/k · bytes / bw + latency (Patarasuk & Yuan, "Bandwidth
+ * optimal all-reduce algorithms", JPDC 2009); the collective model will
+ * replace it.
+ *
+ * Assumes: a dense decoder-only transformer with a gated (SwiGLU) MLP and
+ * untied embeddings unless gated_ffn / tied say otherwise; activations and
+ * KV cache in BF16; weights in the service dtype.
+ */
+#ifndef SIM_SERVE_PERF_H
+#define SIM_SERVE_PERF_H
+
+#include <stdint.h>
+
+#include "sim/compute/profile.h"
+#include "sim/core/error.h"
+
+/* Model shape (the model catalog fills this later). */
+typedef struct sim_serve_model {
+    char name[64];
+    int64_t layers, hidden, heads, kv_heads, head_dim, ffn_hidden, vocab;
+    int gated_ffn;   /* 1: SwiGLU (gate + up + down), 0: up + down */
+    int tied_embed;  /* 1: the LM head shares the embedding */
+    double params;   /* total parameters; 0 = computed from the shape */
+} sim_serve_model_t;
+
+/* Fill *out with a built-in shape: "llama3-8b", "llama3-70b", "llama2-7b"
+ * (case-insensitive).  Returns SIM_OK or SIM_ERR_NOTFOUND (diag lists the
+ * names).  O(1). */
+sim_err_t sim_serve_model_builtin(const char *name, sim_serve_model_t *out,
+                                  sim_diag_t *diag);
+
+/* Check a shape: positive sizes, heads divisible by kv_heads.  Returns
+ * SIM_OK or SIM_ERR_RANGE (key "service.model"). */
+sim_err_t sim_serve_model_check(const sim_serve_model_t *m,
+                                sim_diag_t *diag);
+
+/* Parameters of m (m->params when set, else counted from the shape). */
+double sim_serve_model_params(const sim_serve_model_t *m);
+
+/* The performance context of one replica.  Plain value. */
+typedef struct sim_serve_perf {
+    sim_serve_model_t model;
+    sim_compute_profile_t profile;
+    int tp;                     /* GPUs per replica, >= 1 */
+    sim_compute_dtype_t dtype;  /* GEMM / weight dtype */
+    double nvlink_bw;           /* bytes/s per GPU per direction */
+    double nvlink_latency_s;    /* per all-reduce */
+    double step_overhead_s;     /* fixed cost per iteration (scheduler) */
+} sim_serve_perf_t;
+
+/* What one iteration processes. */
+typedef struct sim_serve_batch_shape {
+    int64_t n_decode;        /* sequences decoding one token */
+    int64_t decode_ctx_sum;  /* sum of their context lengths (incl. the
+                                new token) */
+    int64_t n_prefill;       /* prefill chunks */
+    const int64_t *chunk;    /* tokens of each chunk */
+    const int64_t *ctx_end;  /* context after each chunk (past + chunk) */
+    int64_t n_logits;        /* sequences emitting a token this step */
+} sim_serve_batch_shape_t;
+
+/* Ring all-reduce time of bytes over k GPUs: 2(k−1)/k·bytes/bw + latency;
+ * 0 when k <= 1 or bytes <= 0.  O(1). */
+double sim_serve_tp_allreduce_s(double bytes, int k, double bw,
+                                double latency_s);
+
+/* Seconds of one iteration (see the top of this file), or a negative
+ * value when the profile lacks the dtype's peak.  O(n_prefill). */
+double sim_serve_step_time(const sim_serve_perf_t *p,
+                           const sim_serve_batch_shape_t *b);
+
+/* KV-cache bytes per token on one GPU of a TP-k replica:
+ * 2 (K and V) · layers · ceil(kv_heads / k) · head_dim · 2 (BF16). */
+double sim_serve_kv_bytes_per_token(const sim_serve_model_t *m, int tp);
+
+/*
+ * KV blocks of block_tokens tokens per replica, as vLLM sizes them: per
+ * GPU, mem_bytes · util − weights / tp − activation reserve, divided by
+ * the bytes of one block (vLLM docs, gpu_memory_utilization default 0.9).
+ * act_reserve_bytes < 0 means the default estimate
+ * max_batched_tokens · (4·hidden + 2·ffn/tp) · 2 bytes (the live
+ * activations of one layer's forward at the full token budget).  Returns
+ * the block count (>= 0; 0 when the weights do not fit).
+ */
+int64_t sim_serve_kv_blocks(const sim_serve_perf_t *p, double mem_bytes,
+                            double util, double act_reserve_bytes,
+                            int64_t max_batched_tokens,
+                            int64_t block_tokens);
+
+#endif /* SIM_SERVE_PERF_H */

@@ -1,0 +1,293 @@
+/*
+ * replica.c — one replica's iterations: continuous batching with chunked
+ * prefill, paged KV blocks and recompute preemption for LLMs; plain
+ * batches for fixed-work requests (policy described in serve.h).
+ *
+ * A sequence's pending work is prompt + generated − ctx tokens: the whole
+ * prompt at first, 1 while decoding (the token it emitted last), and the
+ * prompt plus everything generated after a preemption (recompute).  When
+ * an iteration brings ctx up to prompt + generated, the sequence emits one
+ * token; that single rule covers prefill, decode and recompute.
+ *
+ * Invariant: while busy, a replica has exactly one step-end event pending,
+ * and its sched_* arrays describe that iteration.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/serve/serve_int.h"
+
+/* ---- ring -------------------------------------------------------------- */
+
+static sim_err_t ring_grow(ring_t *r)
+{
+    size_t cap = r->cap ? 2 * r->cap : 64;
+    int32_t *v = malloc(cap * sizeof *v);
+    if (v == NULL)
+        return SIM_ERR_NOMEM;
+    for (size_t i = 0; i < r->n; i++)
+        v[i] = r->v[(r->head + i) % r->cap];
+    free(r->v);
+    r->v = v;
+    r->cap = cap;
+    r->head = 0;
+    return SIM_OK;
+}
+
+sim_err_t serve_ring_push_back(ring_t *r, int32_t x)
+{
+    if (r->n == r->cap && ring_grow(r) != SIM_OK)
+        return SIM_ERR_NOMEM;
+    r->v[(r->head + r->n) % r->cap] = x;
+    r->n++;
+    return SIM_OK;
+}
+
+sim_err_t serve_ring_push_front(ring_t *r, int32_t x)
+{
+    if (r->n == r->cap && ring_grow(r) != SIM_OK)
+        return SIM_ERR_NOMEM;
+    r->head = (r->head + r->cap - 1) % r->cap;
+    r->v[r->head] = x;
+    r->n++;
+    return SIM_OK;
+}
+
+int32_t serve_ring_front(const ring_t *r)
+{
+    return r->v[r->head];
+}
+
+void serve_ring_pop_front(ring_t *r)
+{
+    r->head = (r->head + 1) % r->cap;
+    r->n--;
+}
+
+/* ---- LLM iterations ---------------------------------------------------- */
+
+static int64_t blocks_for(const serve_run_t *run, int64_t tokens)
+{
+    int64_t b = run->cfg->block_tokens;
+    return (tokens + b - 1) / b;
+}
+
+static int64_t pending_tokens(const seq_t *s)
+{
+    return s->prompt + s->generated - s->ctx;
+}
+
+/* Preempt the most recently admitted running sequence (recompute). */
+static sim_err_t preempt_last(replica_t *rp)
+{
+    serve_run_t *run = rp->run;
+    int32_t si = rp->running[--rp->n_running];
+    seq_t *s = &run->seqs[si];
+    rp->free_blocks += s->blocks;
+    s->blocks = 0;
+    s->ctx = 0;
+    run->res->preemptions++;
+    return serve_ring_push_front(&rp->waiting, si);
+}
+
+static void add_sched(replica_t *rp, int32_t si, int64_t q)
+{
+    rp->sched_seq[rp->n_sched] = si;
+    rp->sched_q[rp->n_sched] = q;
+    rp->n_sched++;
+}
+
+static void step_end(void *ctx, void *arg);
+
+/* Pick this iteration's work; returns its duration in seconds (0 when
+ * there is nothing to run, negative on a model failure). */
+static double plan_llm(replica_t *rp)
+{
+    serve_run_t *run = rp->run;
+    const sim_serve_config_t *cfg = run->cfg;
+    int64_t budget = cfg->max_batched_tokens;
+    sim_time_t now = sim_engine_now(run->eng);
+    size_t i = 0;
+
+    rp->n_sched = 0;
+    while (i < rp->n_running && budget > 0) {
+        int32_t si = rp->running[i];
+        seq_t *s = &run->seqs[si];
+        int64_t q = pending_tokens(s);
+        if (q > budget)
+            q = budget;
+        int64_t need = blocks_for(run, s->ctx + q) - s->blocks;
+        int self = 0;
+        while (need > rp->free_blocks) {
+            self = rp->running[rp->n_running - 1] == si;
+            if (preempt_last(rp) != SIM_OK)
+                return -1.0;
+            if (self)
+                break;
+        }
+        if (self)
+            break; /* it was the last running one: nothing after it */
+        rp->free_blocks -= need;
+        s->blocks += need;
+        add_sched(rp, si, q);
+        budget -= q;
+        i++;
+    }
+    while (budget > 0 && rp->waiting.n > 0 &&
+           (int64_t)rp->n_running < cfg->max_num_seqs) {
+        int32_t si = serve_ring_front(&rp->waiting);
+        seq_t *s = &run->seqs[si];
+        int64_t q = pending_tokens(s);
+        if (q > budget)
+            q = budget;
+        int64_t need = blocks_for(run, s->ctx + q) - s->blocks;
+        int64_t keep = rp->n_running > 0 ? run->watermark : 0;
+        if (need + keep > rp->free_blocks)
+            break; /* FCFS: the head blocks the rest */
+        serve_ring_pop_front(&rp->waiting);
+        rp->free_blocks -= need;
+        s->blocks += need;
+        rp->running[rp->n_running++] = si;
+        if (!s->started) {
+            s->started = 1;
+            s->first_sched = now;
+        }
+        add_sched(rp, si, q);
+        budget -= q;
+    }
+    if (rp->n_sched == 0)
+        return 0.0;
+
+    sim_serve_batch_shape_t b = {0};
+    b.chunk = run->chunk_buf;
+    b.ctx_end = run->ctx_buf;
+    for (size_t k = 0; k < rp->n_sched; k++) {
+        const seq_t *s = &run->seqs[rp->sched_seq[k]];
+        int64_t q = rp->sched_q[k];
+        if (q == 1 && s->generated >= 1 && pending_tokens(s) == 1) {
+            b.n_decode++;
+            b.decode_ctx_sum += s->ctx + 1;
+        } else {
+            run->chunk_buf[b.n_prefill] = q;
+            run->ctx_buf[b.n_prefill] = s->ctx + q;
+            b.n_prefill++;
+        }
+        if (s->ctx + q == s->prompt + s->generated)
+            b.n_logits++;
+    }
+    return sim_serve_step_time(&run->perf, &b);
+}
+
+/* ---- fixed-work iterations --------------------------------------------- */
+
+static double batch_factor(const sim_serve_config_t *cfg, int64_t b)
+{
+    if (cfg->n_batch_curve == 0)
+        return 1.0 + cfg->batch_alpha * (double)(b - 1);
+    if ((size_t)b <= cfg->n_batch_curve)
+        return cfg->batch_curve[b - 1];
+    /* past the curve: extend its last segment linearly */
+    size_t n = cfg->n_batch_curve;
+    double last = cfg->batch_curve[n - 1];
+    double slope = n > 1 ? last - cfg->batch_curve[n - 2] : last;
+    return last + slope * (double)((size_t)b - n);
+}
+
+static double plan_fixed(replica_t *rp)
+{
+    serve_run_t *run = rp->run;
+    sim_time_t now = sim_engine_now(run->eng);
+    double work = 0.0;
+
+    rp->n_sched = 0;
+    while (rp->waiting.n > 0 &&
+           (int64_t)rp->n_sched < run->cfg->max_num_seqs) {
+        int32_t si = serve_ring_front(&rp->waiting);
+        seq_t *s = &run->seqs[si];
+        serve_ring_pop_front(&rp->waiting);
+        s->started = 1;
+        s->first_sched = now;
+        if (s->work_s > work)
+            work = s->work_s;
+        add_sched(rp, si, 0);
+    }
+    if (rp->n_sched == 0)
+        return 0.0;
+    return work * batch_factor(run->cfg, (int64_t)rp->n_sched);
+}
+
+void serve_replica_kick(replica_t *rp)
+{
+    serve_run_t *run = rp->run;
+    double dt_s;
+
+    if (rp->busy || run->err != SIM_OK)
+        return;
+    dt_s = run->cfg->kind == WL_REQ_LLM ? plan_llm(rp) : plan_fixed(rp);
+    if (dt_s < 0.0) {
+        serve_fail(run, SIM_ERR_NOMEM,
+                   "iteration planning failed (out of memory or a dtype "
+                   "the device profile lacks)");
+        return;
+    }
+    if (rp->n_sched == 0)
+        return;
+    sim_time_t dt = sim_time_from_s_ceil(dt_s);
+    if (dt < 1)
+        dt = 1; /* an iteration always takes time: no zero-length loops */
+    rp->busy = 1;
+    rp->step_start = sim_engine_now(run->eng);
+    run->res->steps++;
+    sim_err_t e = sim_engine_schedule_after(run->eng, dt, SIM_EQ_PRIO_DEFAULT,
+                                            step_end, run, rp, NULL);
+    if (e != SIM_OK)
+        serve_fail(run, e, "cannot schedule an iteration");
+}
+
+static void step_end(void *ctx, void *arg)
+{
+    serve_run_t *run = ctx;
+    replica_t *rp = arg;
+    sim_time_t now = sim_engine_now(run->eng);
+
+    rp->busy = 0;
+    rp->busy_s += sim_time_to_s(now - rp->step_start);
+    if (run->cfg->kind != WL_REQ_LLM) {
+        for (size_t k = 0; k < rp->n_sched; k++)
+            serve_finish(run, rp, rp->sched_seq[k]);
+        rp->n_sched = 0;
+        serve_replica_kick(rp);
+        return;
+    }
+    size_t done = 0;
+    for (size_t k = 0; k < rp->n_sched; k++) {
+        seq_t *s = &run->seqs[rp->sched_seq[k]];
+        s->ctx += rp->sched_q[k];
+        if (s->ctx != s->prompt + s->generated)
+            continue;
+        s->generated++;
+        if (!s->emitted) {
+            s->emitted = 1;
+            s->first_token = now;
+        }
+        if (s->generated >= s->output)
+            done++;
+    }
+    if (done > 0) {
+        size_t w = 0;
+        for (size_t k = 0; k < rp->n_running; k++) {
+            int32_t si = rp->running[k];
+            seq_t *s = &run->seqs[si];
+            if (s->generated >= s->output) {
+                rp->free_blocks += s->blocks;
+                s->blocks = 0;
+                serve_finish(run, rp, si);
+            } else {
+                rp->running[w++] = si;
+            }
+        }
+        rp->n_running = w;
+    }
+    rp->n_sched = 0;
+    serve_replica_kick(rp);
+}

@@ -1,0 +1,644 @@
+/*
+ * serve.c — the serving run: pulls requests from the stream, routes them,
+ * drives the replicas (replica.c) on the event engine and turns finished
+ * requests into metrics (model in serve.h).
+ *
+ * Invariants: exactly one arrival event is pending while the stream has
+ * requests left; in_system counts accepted, unfinished requests and
+ * `area` integrates it up to last_change.
+ */
+#include "sim/serve/serve.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/jsonout.h"
+#include "sim/serve/serve_int.h"
+
+/* Defaults, with their sources (also shown in keys_serve.c):
+ * H100 SXM: 80 GB HBM3, NVLink 900 GB/s bidirectional = 450 GB/s per
+ * direction (NVIDIA H100 datasheet; catalog convention in gpus.ini).
+ * All-reduce latency 5 us: NCCL small-message all-reduce on one NVLink
+ * node is a few microseconds (nccl-tests on DGX H100, order of magnitude;
+ * uncertain). */
+#define DEFAULT_MEM_BYTES 80e9
+#define DEFAULT_NVLINK_BW 450e9
+#define DEFAULT_AR_LATENCY_S 5e-6
+#define WATERMARK_FRACTION 0.01 /* Vidur watermark_blocks_fraction */
+
+void sim_serve_config_defaults(sim_serve_config_t *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->kind = WL_REQ_LLM;
+    (void)sim_serve_model_builtin("llama3-8b", &cfg->model, NULL);
+    (void)sim_compute_profile_builtin("H100", &cfg->profile, NULL);
+    cfg->gpu_mem_bytes = DEFAULT_MEM_BYTES;
+    cfg->nvlink_bw = DEFAULT_NVLINK_BW;
+    cfg->nvlink_latency_s = DEFAULT_AR_LATENCY_S;
+    cfg->tp = 1;
+    cfg->replicas = 1;
+    cfg->dtype = SIM_COMPUTE_BF16;
+    cfg->max_num_seqs = 256;
+    cfg->max_batched_tokens = 8192;
+    cfg->block_tokens = 16;
+    cfg->gpu_mem_util = 0.9;
+    cfg->act_reserve_bytes = -1.0;
+    cfg->batch_alpha = 1.0;
+    cfg->router = SIM_SERVE_ROUTER_ROUND_ROBIN;
+    cfg->slo_ttft_s = 2.0;
+    cfg->slo_tpot_s = 0.1;
+    cfg->series_interval_s = 60.0;
+}
+
+sim_err_t sim_serve_config_set_gpu(sim_serve_config_t *cfg,
+                                   const wl_gpu_t *gpu, sim_diag_t *diag)
+{
+    sim_diag_t quiet = SIM_DIAG_INIT;
+    (void)diag;
+    cfg->gpu_mem_bytes = gpu->memory_bytes;
+    cfg->nvlink_bw = gpu->nvlink_bw;
+    if (sim_compute_profile_builtin(gpu->name, &cfg->profile, &quiet) !=
+        SIM_OK) {
+        double peaks[SIM_COMPUTE_DTYPE__COUNT] = {0};
+        peaks[SIM_COMPUTE_BF16] = gpu->bf16_flops / 1e12;
+        peaks[SIM_COMPUTE_FP16] = gpu->bf16_flops / 1e12;
+        peaks[SIM_COMPUTE_FP8] = gpu->fp8_flops / 1e12;
+        peaks[SIM_COMPUTE_TF32] = gpu->tf32_flops / 1e12;
+        peaks[SIM_COMPUTE_FP32] = gpu->fp32_flops / 1e12;
+        sim_compute_profile_init(&cfg->profile, gpu->name, peaks,
+                                 gpu->mem_bw / 1e9, cfg->profile.pcie_GBps);
+    }
+    return SIM_OK;
+}
+
+static sim_serve_perf_t perf_of(const sim_serve_config_t *cfg)
+{
+    sim_serve_perf_t p;
+    memset(&p, 0, sizeof p);
+    p.model = cfg->model;
+    p.profile = cfg->profile;
+    p.tp = cfg->tp;
+    p.dtype = cfg->dtype;
+    p.nvlink_bw = cfg->nvlink_bw;
+    p.nvlink_latency_s = cfg->nvlink_latency_s;
+    p.step_overhead_s = cfg->step_overhead_s;
+    return p;
+}
+
+int64_t sim_serve_config_kv_blocks(const sim_serve_config_t *cfg)
+{
+    if (cfg->kv_blocks > 0)
+        return cfg->kv_blocks;
+    sim_serve_perf_t p = perf_of(cfg);
+    return sim_serve_kv_blocks(&p, cfg->gpu_mem_bytes, cfg->gpu_mem_util,
+                               cfg->act_reserve_bytes,
+                               cfg->max_batched_tokens, cfg->block_tokens);
+}
+
+#define RANGE(cond, key, ...)                                                \
+    do {                                                                     \
+        if (!(cond))                                                         \
+            return sim_diag_set(diag, SIM_ERR_RANGE, NULL, 0, key,           \
+                                __VA_ARGS__);                                \
+    } while (0)
+
+sim_err_t sim_serve_config_check(const sim_serve_config_t *cfg,
+                                 sim_diag_t *diag)
+{
+    RANGE(cfg->replicas >= 1 && cfg->replicas <= 1000000,
+          "service.replicas", "replicas must lie in [1, 1e6], got %d",
+          cfg->replicas);
+    RANGE(cfg->max_num_seqs >= 1 && cfg->max_num_seqs <= 1000000,
+          "service.max_num_seqs", "max_num_seqs must lie in [1, 1e6]");
+    RANGE(cfg->series_interval_s > 0.0, "serve.series_interval",
+          "the series interval must be positive");
+    RANGE(cfg->slo_ttft_s > 0.0 && cfg->slo_tpot_s > 0.0, "slo.ttft",
+          "SLO bounds must be positive");
+    if (cfg->kind == WL_REQ_FIXED_WORK) {
+        RANGE(cfg->batch_alpha >= 0.0 && isfinite(cfg->batch_alpha),
+              "service.batch_alpha", "batch_alpha must be >= 0");
+        RANGE(cfg->n_batch_curve <= SIM_SERVE_MAX_CURVE,
+              "service.batch_curve", "at most %d curve points",
+              SIM_SERVE_MAX_CURVE);
+        for (size_t i = 0; i < cfg->n_batch_curve; i++)
+            RANGE(cfg->batch_curve[i] > 0.0 && isfinite(cfg->batch_curve[i]),
+                  "service.batch_curve", "curve point %zu must be > 0", i);
+        return SIM_OK;
+    }
+    RANGE(cfg->kind == WL_REQ_LLM, "service.kind", "unknown service kind");
+    sim_err_t e = sim_serve_model_check(&cfg->model, diag);
+    if (e != SIM_OK)
+        return e;
+    RANGE(cfg->tp >= 1 && cfg->tp <= 64, "service.tp",
+          "tp must lie in [1, 64], got %d", cfg->tp);
+    RANGE(cfg->max_batched_tokens >= 1, "service.max_batched_tokens",
+          "max_batched_tokens must be >= 1");
+    RANGE(cfg->block_tokens >= 1 && cfg->block_tokens <= 4096,
+          "service.block_size", "block size must lie in [1, 4096]");
+    RANGE(cfg->gpu_mem_util > 0.0 && cfg->gpu_mem_util <= 1.0,
+          "service.gpu_memory_utilization",
+          "gpu_memory_utilization must lie in (0, 1]");
+    RANGE(cfg->gpu_mem_bytes > 0.0, "service.gpu", "GPU memory must be > 0");
+    RANGE(cfg->tp == 1 || cfg->nvlink_bw > 0.0, "service.tp",
+          "tp > 1 needs an NVLink bandwidth");
+    RANGE(cfg->step_overhead_s >= 0.0 && cfg->nvlink_latency_s >= 0.0,
+          "service.step_overhead", "overheads must be >= 0");
+    if (sim_serve_config_kv_blocks(cfg) < 1)
+        return sim_diag_set(diag, SIM_ERR_INFEASIBLE, NULL, 0,
+                            "service.tp",
+                            "model %s does not fit: its weights (%.3g GB "
+                            "per GPU at tp %d) and activations leave no "
+                            "KV-cache block",
+                            cfg->model.name,
+                            sim_serve_model_params(&cfg->model) *
+                                sim_compute_dtype_bytes(cfg->dtype) /
+                                cfg->tp / 1e9,
+                            cfg->tp);
+    return SIM_OK;
+}
+
+void sim_serve_result_destroy(sim_serve_result_t *res)
+{
+    if (res == NULL)
+        return;
+    free(res->per_replica);
+    free(res->series_arrivals);
+    free(res->series_queue);
+    free(res->series_running);
+    memset(res, 0, sizeof *res);
+}
+
+void serve_fail(serve_run_t *run, sim_err_t err, const char *msg)
+{
+    if (run->err == SIM_OK) {
+        run->err = err;
+        sim_diag_set(run->diag, err, NULL, 0, NULL, "%s", msg);
+    }
+    sim_engine_fail(run->eng, err);
+}
+
+static void account(serve_run_t *run, int64_t delta)
+{
+    sim_time_t now = sim_engine_now(run->eng);
+    run->area += (double)run->in_system * sim_time_to_s(now - run->last_change);
+    run->last_change = now;
+    run->in_system += delta;
+}
+
+/* Grow the series arrays to hold bucket idx. */
+static int series_reserve(serve_run_t *run, size_t idx)
+{
+    sim_serve_result_t *r = run->res;
+    if (idx < run->series_cap) {
+        if (idx >= r->n_series)
+            r->n_series = idx + 1;
+        return 0;
+    }
+    size_t cap = run->series_cap ? run->series_cap : 64;
+    while (cap <= idx)
+        cap *= 2;
+    double *a = realloc(r->series_arrivals, cap * sizeof *a);
+    if (a != NULL)
+        r->series_arrivals = a;
+    double *q = realloc(r->series_queue, cap * sizeof *q);
+    if (q != NULL)
+        r->series_queue = q;
+    double *u = realloc(r->series_running, cap * sizeof *u);
+    if (u != NULL)
+        r->series_running = u;
+    if (a == NULL || q == NULL || u == NULL)
+        return -1;
+    for (size_t i = run->series_cap; i < cap; i++)
+        a[i] = q[i] = u[i] = 0.0;
+    run->series_cap = cap;
+    r->n_series = idx + 1;
+    return 0;
+}
+
+void serve_finish(serve_run_t *run, replica_t *rp, int32_t si)
+{
+    seq_t *s = &run->seqs[si];
+    sim_time_t now = sim_engine_now(run->eng);
+    sim_serve_result_t *r = run->res;
+    double e2e = sim_time_to_s(now - s->arrival);
+    double ttft, tpot = NAN;
+    int ok;
+
+    if (run->cfg->kind == WL_REQ_LLM) {
+        ttft = sim_time_to_s(s->first_token - s->arrival);
+        if (s->output >= 2)
+            tpot = sim_time_to_s(now - s->first_token) /
+                   (double)(s->output - 1);
+        r->output_tokens += s->output;
+    } else {
+        ttft = e2e;
+    }
+    ok = sim_serve_samples_push(&run->queue,
+                                sim_time_to_s(s->first_sched - s->arrival)) ==
+             SIM_OK &&
+         sim_serve_samples_push(&run->ttft, ttft) == SIM_OK &&
+         sim_serve_samples_push(&run->e2e, e2e) == SIM_OK &&
+         (isnan(tpot) || sim_serve_samples_push(&run->tpot, tpot) == SIM_OK);
+    if (!ok)
+        serve_fail(run, SIM_ERR_NOMEM, "out of memory storing latencies");
+    if (ttft <= run->cfg->slo_ttft_s &&
+        (isnan(tpot) || tpot <= run->cfg->slo_tpot_s)) {
+        run->within_slo++;
+        run->within_slo_tokens += s->output;
+    }
+    r->completed++;
+    rp->outstanding--;
+    account(run, -1);
+    if (now > run->end_t)
+        run->end_t = now;
+    run->free_list[run->n_free++] = si;
+}
+
+/* A free sequence slot, growing the pool; -1 when out of memory. */
+static int32_t seq_alloc(serve_run_t *run)
+{
+    if (run->n_free > 0)
+        return run->free_list[--run->n_free];
+    if (run->n_seqs == run->cap_seqs) {
+        size_t cap = run->cap_seqs ? 2 * run->cap_seqs : 1024;
+        if (cap > INT32_MAX)
+            return -1;
+        seq_t *s = realloc(run->seqs, cap * sizeof *s);
+        if (s == NULL)
+            return -1;
+        run->seqs = s;
+        int32_t *f = realloc(run->free_list, cap * sizeof *f);
+        if (f == NULL)
+            return -1;
+        run->free_list = f;
+        run->cap_seqs = cap;
+    }
+    return (int32_t)run->n_seqs++;
+}
+
+static replica_t *route(serve_run_t *run)
+{
+    int n = run->cfg->replicas;
+    replica_t *best = &run->rep[0];
+
+    switch (run->cfg->router) {
+    case SIM_SERVE_ROUTER_ROUND_ROBIN:
+        best = &run->rep[run->rr_next];
+        run->rr_next = (run->rr_next + 1) % n;
+        break;
+    case SIM_SERVE_ROUTER_LEAST_OUTSTANDING:
+        for (int i = 1; i < n; i++)
+            if (run->rep[i].outstanding < best->outstanding)
+                best = &run->rep[i];
+        break;
+    case SIM_SERVE_ROUTER_SHORTEST_QUEUE:
+        for (int i = 1; i < n; i++) {
+            const replica_t *c = &run->rep[i];
+            if (c->waiting.n < best->waiting.n ||
+                (c->waiting.n == best->waiting.n &&
+                 c->outstanding < best->outstanding))
+                best = &run->rep[i];
+        }
+        break;
+    }
+    return best;
+}
+
+static void on_arrival(void *ctx, void *arg);
+
+/* Pull the next request and schedule its arrival. */
+static void pull_next(serve_run_t *run)
+{
+    wl_request_t req;
+    if (!run->stream->next(run->stream->ctx, &req)) {
+        run->stream_done = 1;
+        return;
+    }
+    if (!(req.arrival_s >= 0.0) || !isfinite(req.arrival_s)) {
+        serve_fail(run, SIM_ERR_INPUT, "a request arrives at a negative or "
+                                       "non-finite time");
+        return;
+    }
+    sim_time_t t = sim_time_from_s(req.arrival_s);
+    if (t < sim_engine_now(run->eng)) {
+        serve_fail(run, SIM_ERR_INPUT, "request arrivals go backwards");
+        return;
+    }
+    run->pending = req;
+    run->pending_t = t;
+    sim_err_t e = sim_engine_schedule_at(run->eng, t, SIM_EQ_PRIO_DEFAULT,
+                                         on_arrival, run, NULL, NULL);
+    if (e != SIM_OK)
+        serve_fail(run, e, "cannot schedule an arrival");
+}
+
+static void on_arrival(void *ctx, void *arg)
+{
+    serve_run_t *run = ctx;
+    const sim_serve_config_t *cfg = run->cfg;
+    wl_request_t req = run->pending;
+    sim_time_t now = sim_engine_now(run->eng);
+    (void)arg;
+
+    run->res->arrived++;
+    if (series_reserve(run, (size_t)(sim_time_to_s(now) /
+                                     cfg->series_interval_s)) != 0) {
+        serve_fail(run, SIM_ERR_NOMEM, "out of memory for the series");
+        return;
+    }
+    run->res->series_arrivals[(size_t)(sim_time_to_s(now) /
+                                       cfg->series_interval_s)] += 1.0;
+    if (now > run->end_t)
+        run->end_t = now;
+    if (req.kind != cfg->kind) {
+        serve_fail(run, SIM_ERR_INPUT,
+                   "a request's kind (LLM or fixed work) differs from the "
+                   "service's");
+        return;
+    }
+    if (cfg->kind == WL_REQ_LLM &&
+        (req.prompt_tokens < 1 || req.output_tokens < 1 ||
+         req.prompt_tokens + req.output_tokens - 1 >
+             run->kv_blocks * cfg->block_tokens)) {
+        if (req.prompt_tokens < 1 || req.output_tokens < 1) {
+            serve_fail(run, SIM_ERR_INPUT, "an LLM request needs >= 1 "
+                                           "prompt and output token");
+            return;
+        }
+        run->res->rejected++; /* can never fit this replica's KV cache */
+        pull_next(run);
+        return;
+    }
+    if (cfg->kind == WL_REQ_FIXED_WORK && !(req.work_s > 0.0)) {
+        serve_fail(run, SIM_ERR_INPUT, "a fixed-work request needs work > 0");
+        return;
+    }
+    replica_t *rp = route(run);
+    int32_t si = seq_alloc(run);
+    if (si < 0) {
+        serve_fail(run, SIM_ERR_NOMEM, "out of memory for requests");
+        return;
+    }
+    seq_t *s = &run->seqs[si];
+    memset(s, 0, sizeof *s);
+    s->arrival = now;
+    s->prompt = req.prompt_tokens;
+    s->output = cfg->kind == WL_REQ_LLM ? req.output_tokens : 0;
+    s->work_s = req.work_s;
+    s->replica = rp->index;
+    if (cfg->kind == WL_REQ_LLM && cfg->prefix_cache && req.n_hash > 0 &&
+        req.hash_block_tokens > 0) {
+        size_t hit = sim_serve_prefix_match(rp->prefix, req.hash_ids,
+                                            req.n_hash);
+        int64_t cached = (int64_t)hit * req.hash_block_tokens;
+        if (cached > s->prompt - 1)
+            cached = s->prompt - 1; /* one token computes the first logit */
+        s->ctx = cached;
+        run->res->prefix_hit_tokens += cached;
+        if (sim_serve_prefix_touch(rp->prefix, req.hash_ids, req.n_hash) !=
+            SIM_OK) {
+            serve_fail(run, SIM_ERR_NOMEM, "out of memory (prefix cache)");
+            return;
+        }
+    }
+    if (serve_ring_push_back(&rp->waiting, si) != SIM_OK) {
+        serve_fail(run, SIM_ERR_NOMEM, "out of memory (queue)");
+        return;
+    }
+    rp->outstanding++;
+    run->res->per_replica[rp->index]++;
+    account(run, +1);
+    serve_replica_kick(rp);
+    pull_next(run);
+}
+
+static void on_sample(void *ctx, void *arg)
+{
+    serve_run_t *run = ctx;
+    size_t k = (size_t)(uintptr_t)arg;
+    double q = 0.0, u = 0.0;
+
+    if (series_reserve(run, k) != 0) {
+        serve_fail(run, SIM_ERR_NOMEM, "out of memory for the series");
+        return;
+    }
+    for (int i = 0; i < run->cfg->replicas; i++) {
+        q += (double)run->rep[i].waiting.n;
+        u += (double)run->rep[i].n_running +
+             (run->cfg->kind == WL_REQ_LLM ? 0.0
+                                           : (double)run->rep[i].n_sched);
+    }
+    run->res->series_queue[k] = q;
+    run->res->series_running[k] = u;
+    if (run->stream_done && run->in_system == 0)
+        return;
+    sim_time_t t = sim_time_from_s((double)(k + 2) *
+                                   run->cfg->series_interval_s);
+    sim_err_t e = sim_engine_schedule_at(run->eng, t, SIM_EQ_PRIO_MAX,
+                                         on_sample, run,
+                                         (void *)(uintptr_t)(k + 1), NULL);
+    if (e != SIM_OK)
+        serve_fail(run, e, "cannot schedule a sample");
+}
+
+static void summarise(serve_run_t *run)
+{
+    sim_serve_result_t *r = run->res;
+    double end = sim_time_to_s(run->end_t);
+    double busy = 0.0;
+
+    sim_serve_samples_sort(&run->queue);
+    sim_serve_samples_sort(&run->ttft);
+    sim_serve_samples_sort(&run->tpot);
+    sim_serve_samples_sort(&run->e2e);
+#define PCT(field, s, p) r->field = sim_serve_quantile_nr((s).v, (s).n, p)
+    PCT(queue_p50_s, run->queue, 50);
+    PCT(queue_p90_s, run->queue, 90);
+    PCT(queue_p99_s, run->queue, 99);
+    PCT(ttft_p50_s, run->ttft, 50);
+    PCT(ttft_p90_s, run->ttft, 90);
+    PCT(ttft_p99_s, run->ttft, 99);
+    PCT(tpot_p50_s, run->tpot, 50);
+    PCT(tpot_p90_s, run->tpot, 90);
+    PCT(tpot_p99_s, run->tpot, 99);
+    PCT(e2e_p50_s, run->e2e, 50);
+    PCT(e2e_p90_s, run->e2e, 90);
+    PCT(e2e_p99_s, run->e2e, 99);
+#undef PCT
+    r->queue_mean_s = sim_serve_samples_mean(&run->queue);
+    r->e2e_mean_s = sim_serve_samples_mean(&run->e2e);
+    r->end_s = end;
+    for (int i = 0; i < run->cfg->replicas; i++)
+        busy += run->rep[i].busy_s;
+    if (end > 0.0) {
+        r->throughput_tokens_per_s = (double)r->output_tokens / end;
+        r->throughput_req_per_s = (double)r->completed / end;
+        r->goodput_req_per_s = (double)run->within_slo / end;
+        r->goodput_tokens_per_s = (double)run->within_slo_tokens / end;
+        r->gpu_utilisation = busy / ((double)run->cfg->replicas * end);
+        r->mean_in_system = run->area / end;
+        r->arrival_rate = (double)r->completed / end;
+    }
+    r->slo_attainment = r->completed > 0 ? (double)run->within_slo /
+                                               (double)r->completed
+                                         : NAN;
+    r->little_error = r->completed > 0
+                          ? sim_serve_little_error(r->mean_in_system,
+                                                   r->arrival_rate,
+                                                   r->e2e_mean_s)
+                          : 0.0;
+}
+
+static void run_destroy(serve_run_t *run)
+{
+    if (run->rep != NULL)
+        for (int i = 0; i < run->cfg->replicas; i++) {
+            free(run->rep[i].waiting.v);
+            free(run->rep[i].running);
+            free(run->rep[i].sched_seq);
+            free(run->rep[i].sched_q);
+            sim_serve_prefix_free(run->rep[i].prefix);
+        }
+    free(run->rep);
+    free(run->seqs);
+    free(run->free_list);
+    free(run->chunk_buf);
+    free(run->ctx_buf);
+    sim_serve_samples_destroy(&run->queue);
+    sim_serve_samples_destroy(&run->ttft);
+    sim_serve_samples_destroy(&run->tpot);
+    sim_serve_samples_destroy(&run->e2e);
+    sim_engine_free(run->eng);
+}
+
+sim_err_t sim_serve_run(const sim_serve_config_t *cfg,
+                        wl_request_stream_t *stream, sim_serve_result_t *res,
+                        sim_diag_t *diag)
+{
+    serve_run_t run;
+    sim_err_t err;
+    size_t ms;
+
+    memset(res, 0, sizeof *res);
+    memset(&run, 0, sizeof run);
+    err = sim_serve_config_check(cfg, diag);
+    if (err != SIM_OK)
+        return err;
+    run.cfg = cfg;
+    run.perf = perf_of(cfg);
+    run.stream = stream;
+    run.res = res;
+    run.diag = diag;
+    res->replicas_max = cfg->replicas;
+    res->series_interval_s = cfg->series_interval_s;
+    if (cfg->kind == WL_REQ_LLM) {
+        run.kv_blocks = sim_serve_config_kv_blocks(cfg);
+        run.watermark = (int64_t)ceil(WATERMARK_FRACTION *
+                                      (double)run.kv_blocks);
+    }
+    res->kv_blocks = run.kv_blocks;
+    ms = (size_t)cfg->max_num_seqs;
+    run.eng = sim_engine_new(0);
+    run.rep = calloc((size_t)cfg->replicas, sizeof *run.rep);
+    res->per_replica = calloc((size_t)cfg->replicas, sizeof *res->per_replica);
+    run.chunk_buf = malloc(ms * sizeof *run.chunk_buf);
+    run.ctx_buf = malloc(ms * sizeof *run.ctx_buf);
+    if (run.eng == NULL || run.rep == NULL || res->per_replica == NULL ||
+        run.chunk_buf == NULL || run.ctx_buf == NULL)
+        goto nomem;
+    for (int i = 0; i < cfg->replicas; i++) {
+        replica_t *rp = &run.rep[i];
+        rp->run = &run;
+        rp->index = i;
+        rp->free_blocks = run.kv_blocks;
+        rp->running = malloc(ms * sizeof *rp->running);
+        rp->sched_seq = malloc(ms * sizeof *rp->sched_seq);
+        rp->sched_q = malloc(ms * sizeof *rp->sched_q);
+        if (rp->running == NULL || rp->sched_seq == NULL ||
+            rp->sched_q == NULL)
+            goto nomem;
+        if (cfg->kind == WL_REQ_LLM && cfg->prefix_cache) {
+            /* remember as many 512-token hashed blocks as the cache holds */
+            uint64_t cap = (uint64_t)(run.kv_blocks * cfg->block_tokens / 512);
+            rp->prefix = sim_serve_prefix_new(cap > 0 ? cap : 1);
+            if (rp->prefix == NULL)
+                goto nomem;
+        }
+    }
+    pull_next(&run);
+    if (run.err == SIM_OK) {
+        err = sim_engine_schedule_at(
+            run.eng, sim_time_from_s(cfg->series_interval_s), SIM_EQ_PRIO_MAX,
+            on_sample, &run, (void *)(uintptr_t)0, NULL);
+        if (err != SIM_OK) {
+            serve_fail(&run, err, "cannot schedule a sample");
+        } else {
+            err = sim_engine_run(run.eng, SIM_TIME_MAX);
+            if (err != SIM_OK && run.err == SIM_OK)
+                serve_fail(&run, err, "the event engine failed");
+        }
+    }
+    err = run.err;
+    if (err == SIM_OK) {
+        account(&run, 0);
+        summarise(&run);
+    }
+    run_destroy(&run);
+    return err;
+nomem:
+    run_destroy(&run);
+    return sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL,
+                        "out of memory setting up the service");
+}
+
+sim_err_t sim_serve_result_json(const sim_serve_result_t *r, json_t *obj)
+{
+    const struct {
+        const char *key;
+        double v;
+    } nums[] = {
+        {"ttft_p50_s", r->ttft_p50_s},
+        {"ttft_p90_s", r->ttft_p90_s},
+        {"ttft_p99_s", r->ttft_p99_s},
+        {"tpot_p50_s", r->tpot_p50_s},
+        {"tpot_p90_s", r->tpot_p90_s},
+        {"tpot_p99_s", r->tpot_p99_s},
+        {"e2e_p50_s", r->e2e_p50_s},
+        {"e2e_p90_s", r->e2e_p90_s},
+        {"e2e_p99_s", r->e2e_p99_s},
+        {"e2e_mean_s", r->e2e_mean_s},
+        {"queue_p50_s", r->queue_p50_s},
+        {"queue_p99_s", r->queue_p99_s},
+        {"queue_mean_s", r->queue_mean_s},
+        {"throughput_tokens_per_s", r->throughput_tokens_per_s},
+        {"throughput_req_per_s", r->throughput_req_per_s},
+        {"goodput_req_per_s", r->goodput_req_per_s},
+        {"goodput_tokens_per_s", r->goodput_tokens_per_s},
+        {"slo_attainment", r->slo_attainment},
+        {"gpu_utilisation", r->gpu_utilisation},
+        {"mean_in_system", r->mean_in_system},
+        {"end_s", r->end_s},
+    };
+    const struct {
+        const char *key;
+        int64_t v;
+    } ints[] = {
+        {"replicas_max", r->replicas_max},
+        {"requests_arrived", r->arrived},
+        {"requests_completed", r->completed},
+        {"requests_rejected", r->rejected},
+        {"preemptions", r->preemptions},
+        {"iterations", r->steps},
+        {"prefix_hit_tokens", r->prefix_hit_tokens},
+        {"output_tokens", r->output_tokens},
+        {"kv_blocks_per_replica", r->kv_blocks},
+    };
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+        if (sim_json_set_num(obj, nums[i].key, nums[i].v) != SIM_OK)
+            return SIM_ERR_NOMEM;
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+        if (sim_json_set_int(obj, ints[i].key, ints[i].v) != SIM_OK)
+            return SIM_ERR_NOMEM;
+    return SIM_OK;
+}

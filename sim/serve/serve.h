@@ -1,0 +1,178 @@
+/*
+ * serve.h — an inference service: replicas with continuous batching behind
+ * a router, fed by a request stream; per-request latencies and service
+ * metrics out.
+ *
+ * A service is `replicas` identical replicas, each one model instance on
+ * `tp` GPUs of one type.  A router assigns each arriving request to a
+ * replica at once: round-robin, least-outstanding (fewest requests routed
+ * and not finished) or join-shortest-queue (fewest waiting to be admitted;
+ * ties by outstanding); remaining ties go to the lowest index.
+ *
+ * LLM replicas schedule per iteration as vLLM v1 / Sarathi-Serve do: each
+ * iteration has a token budget (max_batched_tokens) and a sequence cap
+ * (max_num_seqs).  Running sequences go first in admission order (a
+ * decoding one takes 1 token, one still in prefill takes a chunk of what
+ * the budget leaves: chunked prefill), then waiting requests are admitted
+ * first-come-first-served while the budget, the cap and the KV cache
+ * allow; a head request that does not fit blocks those behind it.  The
+ * KV cache is paged (block_tokens per block, vLLM's 16); blocks are taken
+ * as tokens are computed.  When a running sequence needs a block and none
+ * is free, the most recently admitted running sequence is preempted by
+ * recompute: its blocks are freed and it goes back to the head of the
+ * waiting queue, to prefill its prompt and the tokens generated so far
+ * again (vLLM's recompute preemption; Vidur picks victims LIFO too).
+ * Admission keeps a watermark of 1% of the blocks free while anything runs
+ * (Vidur's watermark_blocks_fraction 0.01).  A request whose full context
+ * (prompt + output − 1 tokens) exceeds the whole cache is rejected at
+ * arrival and counted.
+ *
+ * Prefix caching (optional): requests with prefix-block hashes (Mooncake)
+ * look up, at dispatch, how many leading blocks the replica has seen; those
+ * tokens skip prefill compute (they still occupy KV blocks).  The replica
+ * remembers as many hashed blocks as its KV cache holds, evicting the least
+ * recently used — an approximation: the real cache shares those blocks
+ * with running sequences.
+ *
+ * Fixed-work replicas (diffusion) batch up to max_num_seqs waiting requests
+ * and run them together for max(work) · factor(b), where factor(b) is the
+ * configured batch-scaling curve (relative time of a batch of b against
+ * batch 1; linear interpolation) or, without a curve,
+ * 1 + batch_alpha·(b − 1).
+ *
+ * Times: a request's queueing delay runs from arrival to its first
+ * scheduled iteration, TTFT to the end of the iteration that emits its
+ * first token, end-to-end to the end of the last; TPOT = (e2e − TTFT) /
+ * (output − 1), for outputs of 2 tokens or more.  Fixed-work requests have
+ * TTFT = e2e and no TPOT.
+ *
+ * Randomness: none inside the model; all of it is in the stream.  Same
+ * config and stream, same result, bit for bit.
+ *
+ * Assumes: every request in the stream has the service's kind.
+ */
+#ifndef SIM_SERVE_SERVE_H
+#define SIM_SERVE_SERVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "sim/compute/profile.h"
+#include "sim/core/error.h"
+#include "sim/serve/perf.h"
+#include "workloads/hwcat.h"
+#include "workloads/traffic.h"
+
+typedef enum sim_serve_router {
+    SIM_SERVE_ROUTER_ROUND_ROBIN = 0,
+    SIM_SERVE_ROUTER_LEAST_OUTSTANDING,
+    SIM_SERVE_ROUTER_SHORTEST_QUEUE
+} sim_serve_router_t;
+
+#define SIM_SERVE_MAX_CURVE 32
+
+typedef struct sim_serve_config {
+    wl_req_kind_t kind;          /* LLM or fixed-work replicas */
+    sim_serve_model_t model;     /* LLM shape */
+    sim_compute_profile_t profile; /* device profile of the GPU type */
+    double gpu_mem_bytes;        /* HBM per GPU */
+    double nvlink_bw;            /* bytes/s per GPU per direction */
+    double nvlink_latency_s;     /* per all-reduce */
+    int tp;                      /* GPUs per replica */
+    int replicas;
+    sim_compute_dtype_t dtype;   /* weights / GEMMs */
+    int64_t max_num_seqs;
+    int64_t max_batched_tokens;
+    int64_t block_tokens;        /* KV block size */
+    double gpu_mem_util;         /* fraction of HBM for weights + KV */
+    double act_reserve_bytes;    /* < 0: the default estimate (perf.h) */
+    int64_t kv_blocks;           /* > 0 overrides the derived count */
+    int prefix_cache;
+    double step_overhead_s;
+    double batch_alpha;          /* fixed work without a curve */
+    double batch_curve[SIM_SERVE_MAX_CURVE]; /* factor(b), b = 1..n */
+    size_t n_batch_curve;
+    sim_serve_router_t router;
+    double slo_ttft_s, slo_tpot_s;
+    double series_interval_s;    /* time-series bucket, > 0 */
+} sim_serve_config_t;
+
+/*
+ * Defaults: LLM, llama3-8b on one H100 (built-in profile, 80 GB, NVLink
+ * 450 GB/s per direction, 5 us all-reduce latency), 1 replica, BF16,
+ * max_num_seqs 256, max_batched_tokens 8192 (DESIGN.md's [service]
+ * defaults), block 16 and gpu_memory_utilization 0.9 (vLLM defaults),
+ * round-robin, SLO TTFT 2 s / TPOT 100 ms ([slo] defaults), series every
+ * 60 s, batch_alpha 1 (no batching gain for fixed work).  O(1).
+ */
+void sim_serve_config_defaults(sim_serve_config_t *cfg);
+
+/* Take the GPU's memory, NVLink bandwidth and the built-in device profile
+ * matching its name (uncalibrated catalog peaks when none matches) into
+ * cfg.  gpu not NULL.  Returns SIM_OK. */
+sim_err_t sim_serve_config_set_gpu(sim_serve_config_t *cfg,
+                                   const wl_gpu_t *gpu, sim_diag_t *diag);
+
+/* Validate cfg: ranges, the model shape, and (LLM) that the weights leave
+ * room for at least one block.  Returns SIM_OK, SIM_ERR_RANGE or
+ * SIM_ERR_INFEASIBLE (diag names the service.* key). */
+sim_err_t sim_serve_config_check(const sim_serve_config_t *cfg,
+                                 sim_diag_t *diag);
+
+/* KV blocks per replica that cfg gives (override or derived). */
+int64_t sim_serve_config_kv_blocks(const sim_serve_config_t *cfg);
+
+typedef struct sim_serve_result {
+    int64_t arrived, completed, rejected;
+    int64_t preemptions, steps, prefix_hit_tokens;
+    int64_t output_tokens;        /* tokens emitted by completed requests */
+    int64_t kv_blocks;            /* per replica */
+    int replicas_max;
+    double end_s;                 /* last completion (or arrival) */
+    double queue_p50_s, queue_p90_s, queue_p99_s, queue_mean_s;
+    double ttft_p50_s, ttft_p90_s, ttft_p99_s;
+    double tpot_p50_s, tpot_p90_s, tpot_p99_s;
+    double e2e_p50_s, e2e_p90_s, e2e_p99_s, e2e_mean_s;
+    double throughput_tokens_per_s; /* output tokens / end_s */
+    double throughput_req_per_s;
+    double goodput_req_per_s;     /* completed within SLO / end_s */
+    double goodput_tokens_per_s;
+    double slo_attainment;        /* within-SLO / completed */
+    double gpu_utilisation;       /* busy replica-time / (replicas·end_s) */
+    double mean_in_system;        /* time average of requests in system */
+    double arrival_rate;          /* completed / end_s (Little's λ) */
+    double little_error;          /* sim_serve_little_error of the run */
+    int64_t *per_replica;         /* requests routed to each replica */
+    double series_interval_s;
+    size_t n_series;
+    double *series_arrivals;      /* arrivals per interval */
+    double *series_queue;         /* waiting requests at interval end */
+    double *series_running;       /* running sequences at interval end */
+} sim_serve_result_t;
+
+/* Release the result's arrays and zero it; NULL is a no-op. */
+void sim_serve_result_destroy(sim_serve_result_t *res);
+
+/*
+ * Simulate the service until the stream is exhausted and every accepted
+ * request has finished.  cfg and stream must not be NULL; *res is
+ * overwritten (destroy it afterwards, also after an error).  Returns
+ * SIM_OK; SIM_ERR_RANGE / SIM_ERR_INFEASIBLE from the config check;
+ * SIM_ERR_INPUT when a request's kind or sizes do not fit the service or
+ * arrivals go backwards; SIM_ERR_NOMEM.  Cost: O(iterations · batch +
+ * requests · (log requests + hashes)); memory O(requests) for the samples
+ * plus O(requests in flight).
+ */
+sim_err_t sim_serve_run(const sim_serve_config_t *cfg,
+                        wl_request_stream_t *stream, sim_serve_result_t *res,
+                        sim_diag_t *diag);
+
+/* Add DESIGN.md's serve fields (ttft_p50_s, ttft_p99_s, tpot_p50_s,
+ * tpot_p99_s, e2e_p99_s, throughput_tokens_per_s, slo_attainment,
+ * replicas_max) and the other scalars of res to the JSON object obj
+ * (a non-finite value becomes null).  Returns SIM_OK or SIM_ERR_NOMEM. */
+sim_err_t sim_serve_result_json(const sim_serve_result_t *res, json_t *obj);
+
+#endif /* SIM_SERVE_SERVE_H */

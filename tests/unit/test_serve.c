@@ -1,0 +1,500 @@
+/*
+ * test_serve.c — the serving model (sim/serve): iteration times against a
+ * hand-built roofline sum, queueing against M/M/1, KV admission and
+ * preemption, routers, prefix caching, Little's law on every run,
+ * determinism, metrics helpers and the key tables.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sim/compute/roofline.h"
+#include "sim/config/schema.h"
+#include "sim/core/jsonout.h"
+#include "sim/engine/time.h"
+#include "sim/serve/keys_serve.h"
+#include "sim/serve/metrics.h"
+#include "sim/serve/prefix.h"
+#include "sim/serve/serve.h"
+#include "tests/unit/assert_close.h"
+#include "workloads/trace_requests.h"
+#include "workloads/traffic.h"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+typedef struct array_stream {
+    const wl_request_t *r;
+    size_t n, i;
+} array_stream_t;
+
+static int array_next(void *ctx, wl_request_t *out)
+{
+    array_stream_t *a = ctx;
+    if (a->i == a->n)
+        return 0;
+    *out = a->r[a->i++];
+    return 1;
+}
+
+static wl_request_t llm_req(double t, int64_t prompt, int64_t output)
+{
+    wl_request_t r;
+    memset(&r, 0, sizeof r);
+    r.arrival_s = t;
+    r.kind = WL_REQ_LLM;
+    r.prompt_tokens = prompt;
+    r.output_tokens = output;
+    return r;
+}
+
+/* Run, and check what must hold on every run: everything accepted
+ * finished, and Little's law. */
+static void run_checked(const sim_serve_config_t *cfg,
+                        wl_request_stream_t *s, sim_serve_result_t *res)
+{
+    sim_diag_t d = SIM_DIAG_INIT;
+    sim_err_t e = sim_serve_run(cfg, s, res, &d);
+    if (e != SIM_OK)
+        fprintf(stderr, "serve run failed: %s\n", d.msg);
+    assert_int_equal(e, SIM_OK);
+    assert_int_equal(res->completed + res->rejected, res->arrived);
+    if (res->completed > 0)
+        assert_true(res->little_error < 1e-9);
+}
+
+static void run_array(const sim_serve_config_t *cfg, const wl_request_t *r,
+                      size_t n, sim_serve_result_t *res)
+{
+    array_stream_t a = {r, n, 0};
+    wl_request_stream_t s = {array_next, &a};
+    run_checked(cfg, &s, res);
+}
+
+/* A small dense model (not a real one) so hand sums stay short. */
+static sim_serve_model_t tiny(void)
+{
+    sim_serve_model_t m = {"tiny", 2, 256, 4, 2, 64, 512, 1000, 1, 0, 0};
+    return m;
+}
+
+static double est(const sim_compute_profile_t *p, sim_compute_op_t op)
+{
+    sim_compute_estimate_t e;
+    assert_int_equal(sim_compute_estimate(p, &op, &e, NULL), SIM_OK);
+    return e.time_s;
+}
+
+static double gemm(const sim_compute_profile_t *p, int64_t m, int64_t n,
+                   int64_t k)
+{
+    sim_compute_op_t op = {.kind = SIM_COMPUTE_OP_GEMM};
+    op.u.gemm = (sim_compute_gemm_t){m, n, k, 1, SIM_COMPUTE_BF16, 0};
+    return est(p, op);
+}
+
+static double attn(const sim_compute_profile_t *p, int64_t q, int64_t kv,
+                   int decode)
+{
+    sim_compute_op_t op = {.kind = SIM_COMPUTE_OP_ATTENTION};
+    op.u.attn = (sim_compute_attention_t){1,      4,      2, q, kv, 64,
+                                          !decode, decode, 0, SIM_COMPUTE_BF16};
+    return est(p, op);
+}
+
+static double norm2(const sim_compute_profile_t *p, int64_t rows)
+{
+    sim_compute_op_t op = {.kind = SIM_COMPUTE_OP_NORM};
+    op.u.norm = (sim_compute_norm_t){rows, 256, 1, SIM_COMPUTE_BF16};
+    return 2 * est(p, op);
+}
+
+/* The tiny model's iteration for t new tokens of one sequence whose
+ * context ends at kv, written out op by op. */
+static double tiny_step(const sim_compute_profile_t *p, int64_t t,
+                        int64_t kv, int decode)
+{
+    double layer = gemm(p, t, (4 + 2 * 2) * 64, 256) /* QKV */
+                   + gemm(p, t, 256, 4 * 64)         /* output proj. */
+                   + gemm(p, t, 2 * 512, 256)        /* gate + up */
+                   + gemm(p, t, 256, 512)            /* down */
+                   + attn(p, t, kv, decode) + norm2(p, t);
+    return 2 * layer + gemm(p, 1, 1000, 256); /* + LM head, 1 logit */
+}
+
+static sim_serve_config_t tiny_cfg(void)
+{
+    sim_serve_config_t c;
+    sim_serve_config_defaults(&c);
+    c.model = tiny();
+    return c;
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+static void test_single_request_times(void **state)
+{
+    (void)state;
+    sim_serve_config_t c = tiny_cfg();
+    sim_serve_result_t res;
+    wl_request_t r = llm_req(1.0, 128, 3);
+    const sim_compute_profile_t *p = &c.profile;
+
+    run_array(&c, &r, 1, &res);
+    double prefill = tiny_step(p, 128, 128, 0);
+    double d1 = tiny_step(p, 1, 129, 1), d2 = tiny_step(p, 1, 130, 1);
+    /* each iteration's end rounds up to a whole nanosecond */
+    double ttft = sim_time_to_s(sim_time_from_s_ceil(prefill));
+    double tpot = sim_time_to_s(sim_time_from_s_ceil(d1) +
+                                sim_time_from_s_ceil(d2)) /
+                  2;
+    assert_close(res.ttft_p50_s, ttft, 1e-12);
+    assert_close(res.tpot_p50_s, tpot, 1e-12);
+    assert_close(res.e2e_p99_s, ttft + 2 * tpot, 1e-12);
+    assert_true(res.queue_p50_s == 0.0);
+    assert_int_equal(res.steps, 3);
+    assert_int_equal(res.output_tokens, 3);
+    assert_true(d1 < prefill && d2 > d1); /* decode grows with context */
+    sim_serve_result_destroy(&res);
+
+    /* TP 2 adds two ring all-reduces per layer of t·hidden·2 bytes */
+    c.tp = 2;
+    sim_serve_perf_t pf = {.model = c.model, .profile = c.profile, .tp = 2,
+                           .dtype = SIM_COMPUTE_BF16,
+                           .nvlink_bw = c.nvlink_bw,
+                           .nvlink_latency_s = c.nvlink_latency_s};
+    int64_t chunk = 64, ctx = 64;
+    sim_serve_batch_shape_t b = {0, 0, 1, &chunk, &ctx, 1};
+    double t2 = sim_serve_step_time(&pf, &b);
+    pf.nvlink_bw = 1e30;
+    pf.nvlink_latency_s = 0;
+    double t2_free = sim_serve_step_time(&pf, &b);
+    assert_close(t2 - t2_free,
+                 2 * 2 * (2.0 * 1 / 2 * 64 * 256 * 2 / c.nvlink_bw +
+                          c.nvlink_latency_s),
+                 1e-6);
+    assert_close(sim_serve_tp_allreduce_s(1e9, 8, 100e9, 1e-5),
+                 2.0 * 7 / 8 * 0.01 + 1e-5, 1e-12);
+    assert_true(sim_serve_tp_allreduce_s(1e9, 1, 100e9, 1e-5) == 0.0);
+}
+
+static void test_mm1(void **state)
+{
+    (void)state;
+    sim_serve_config_t c;
+    sim_serve_config_defaults(&c);
+    c.kind = WL_REQ_FIXED_WORK;
+    c.max_num_seqs = 1;
+    wl_traffic_spec_t s;
+    memset(&s, 0, sizeof s);
+    s.arrival.kind = WL_ARR_POISSON;
+    s.arrival.rate = 0.5; /* lambda */
+    s.kind = WL_REQ_FIXED_WORK;
+    s.work.kind = WL_DIST_EXPONENTIAL;
+    s.work.a = 1.0; /* 1/mu */
+    s.max_requests = 200000;
+    wl_traffic_t *g;
+    assert_int_equal(wl_traffic_new(&s, 42, &g, NULL), SIM_OK);
+    wl_request_stream_t st = wl_traffic_stream(g);
+    sim_serve_result_t res;
+    run_checked(&c, &st, &res);
+    wl_traffic_free(g);
+    /* M/M/1: Wq = rho/(mu - lambda) = 1 s, W = 1/(mu - lambda) = 2 s,
+     * utilisation rho = 0.5.  Waits are autocorrelated; the standard
+     * error of the mean wait at this n is ~2.5%, so 8% is > 3 sigma. */
+    assert_close(res.queue_mean_s, 1.0, 0.08);
+    assert_close(res.e2e_mean_s, 2.0, 0.06);
+    assert_close(res.gpu_utilisation, 0.5, 0.03);
+    assert_close(res.mean_in_system, 1.0, 0.08); /* L = rho/(1-rho) */
+    assert_true(isnan(res.tpot_p50_s));
+    sim_serve_result_destroy(&res);
+}
+
+static void test_kv_admission_blocks(void **state)
+{
+    (void)state;
+    sim_serve_config_t c = tiny_cfg();
+    c.kv_blocks = 20; /* 320 tokens */
+    wl_request_t r[3] = {llm_req(0, 200, 50), llm_req(0, 200, 50),
+                         llm_req(0, 400, 1)};
+    sim_serve_result_t res;
+    run_array(&c, r, 3, &res);
+    assert_int_equal(res.rejected, 1); /* 400 tokens never fit 320 */
+    assert_int_equal(res.completed, 2);
+    assert_int_equal(res.preemptions, 0);
+    /* the second waits for the first to free its 13 blocks */
+    assert_true(res.queue_p99_s >= res.e2e_p50_s);
+    assert_true(res.queue_p50_s == 0.0);
+    sim_serve_result_destroy(&res);
+}
+
+static void test_kv_preemption(void **state)
+{
+    (void)state;
+    sim_serve_config_t c = tiny_cfg();
+    c.kv_blocks = 40; /* 640 tokens; four requests grow to 399 each */
+    wl_request_t r[4];
+    for (int i = 0; i < 4; i++)
+        r[i] = llm_req(0, 100, 300);
+    sim_serve_result_t res, ample;
+    run_array(&c, r, 4, &res);
+    assert_int_equal(res.completed, 4);
+    assert_true(res.preemptions > 0);
+    assert_int_equal(res.output_tokens, 1200);
+    c.kv_blocks = 0; /* derived: ample on an 80 GB GPU */
+    run_array(&c, r, 4, &ample);
+    assert_int_equal(ample.preemptions, 0);
+    assert_true(ample.kv_blocks > 100000);
+    /* recompute costs time */
+    assert_true(res.e2e_p99_s > ample.e2e_p99_s);
+    sim_serve_result_destroy(&res);
+    sim_serve_result_destroy(&ample);
+}
+
+static void test_chunked_prefill(void **state)
+{
+    (void)state;
+    sim_serve_config_t c = tiny_cfg();
+    c.max_batched_tokens = 100;
+    wl_request_t r = llm_req(0, 250, 1);
+    sim_serve_result_t res;
+    run_array(&c, &r, 1, &res);
+    assert_int_equal(res.steps, 3); /* 100 + 100 + 50 */
+    double want = 0;
+    const sim_compute_profile_t *p = &c.profile;
+    int64_t ends[3] = {100, 200, 250}, q[3] = {100, 100, 50};
+    for (int i = 0; i < 3; i++) {
+        double s = tiny_step(p, q[i], ends[i], 0);
+        if (i < 2) /* no logit until the prompt is done */
+            s -= gemm(p, 1, 1000, 256);
+        want += sim_time_to_s(sim_time_from_s_ceil(s));
+    }
+    assert_close(res.ttft_p50_s, want, 1e-12);
+    sim_serve_result_destroy(&res);
+}
+
+static void test_routers(void **state)
+{
+    (void)state;
+    sim_serve_config_t c = tiny_cfg();
+    sim_serve_result_t res;
+    wl_request_t r[8];
+    c.replicas = 4;
+    for (int i = 0; i < 8; i++)
+        r[i] = llm_req(i * 1.0, 16, 2);
+    run_array(&c, r, 8, &res);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(res.per_replica[i], 2);
+    sim_serve_result_destroy(&res);
+
+    /* a long request (5000 decode steps, > 50 ms) pins replica 0; short
+     * ones (2 steps, < 0.1 ms) spaced 1 ms apart finish before the next
+     * arrives */
+    r[0] = llm_req(0, 16, 5000);
+    for (int i = 1; i < 8; i++)
+        r[i] = llm_req(i * 1e-3, 16, 2);
+    c.router = SIM_SERVE_ROUTER_LEAST_OUTSTANDING;
+    run_array(&c, r, 8, &res);
+    assert_int_equal(res.per_replica[0], 1);
+    assert_int_equal(res.per_replica[1], 7);
+    sim_serve_result_destroy(&res);
+    c.router = SIM_SERVE_ROUTER_ROUND_ROBIN;
+    run_array(&c, r, 8, &res);
+    assert_int_equal(res.per_replica[0], 2);
+    sim_serve_result_destroy(&res);
+
+    /* JSQ on a burst with one sequence per replica: queues stay even */
+    c.router = SIM_SERVE_ROUTER_SHORTEST_QUEUE;
+    c.replicas = 2;
+    c.max_num_seqs = 1;
+    for (int i = 0; i < 8; i++)
+        r[i] = llm_req(0, 16, 4 + i);
+    run_array(&c, r, 8, &res);
+    assert_int_equal(res.per_replica[0], 4);
+    assert_int_equal(res.per_replica[1], 4);
+    sim_serve_result_destroy(&res);
+}
+
+static char *run_json(uint64_t seed)
+{
+    sim_serve_config_t c;
+    sim_serve_config_defaults(&c);
+    c.replicas = 3;
+    c.router = SIM_SERVE_ROUTER_LEAST_OUTSTANDING;
+    wl_traffic_spec_t s;
+    memset(&s, 0, sizeof s);
+    s.arrival.kind = WL_ARR_GAMMA;
+    s.arrival.rate = 20;
+    s.arrival.cv = 2;
+    s.kind = WL_REQ_LLM;
+    s.prompt = (wl_dist_t){WL_DIST_LOGNORMAL, 600, 1, NULL, 0, 1, 8000};
+    s.output = (wl_dist_t){WL_DIST_LOGNORMAL, 150, 1, NULL, 0, 1, 2000};
+    s.max_requests = 1500;
+    wl_traffic_t *g;
+    assert_int_equal(wl_traffic_new(&s, seed, &g, NULL), SIM_OK);
+    wl_request_stream_t st = wl_traffic_stream(g);
+    sim_serve_result_t res;
+    run_checked(&c, &st, &res);
+    wl_traffic_free(g);
+    json_t *o = json_object();
+    assert_int_equal(sim_serve_result_json(&res, o), SIM_OK);
+    assert_non_null(json_object_get(o, "ttft_p99_s"));
+    assert_non_null(json_object_get(o, "replicas_max"));
+    assert_true(res.slo_attainment >= 0 && res.slo_attainment <= 1);
+    assert_true(res.ttft_p50_s <= res.ttft_p99_s);
+    assert_true(res.n_series > 0);
+    double arr = 0;
+    for (size_t i = 0; i < res.n_series; i++)
+        arr += res.series_arrivals[i];
+    assert_true(arr == 1500);
+    char *txt = sim_json_dumps(o);
+    json_decref(o);
+    sim_serve_result_destroy(&res);
+    return txt;
+}
+
+static void test_determinism(void **state)
+{
+    (void)state;
+    char *a = run_json(5), *b = run_json(5), *c = run_json(6);
+    assert_string_equal(a, b);
+    assert_true(strcmp(a, c) != 0);
+    free(a);
+    free(b);
+    free(c);
+}
+
+static void test_prefix_cache(void **state)
+{
+    (void)state;
+    wl_trace_t *t;
+    sim_serve_result_t on, off;
+    assert_int_equal(wl_trace_load_embedded("mooncake", &t, NULL), SIM_OK);
+    sim_serve_config_t c;
+    sim_serve_config_defaults(&c);
+    c.replicas = 2;
+    for (int pc = 0; pc < 2; pc++) {
+        wl_replay_t *rp;
+        c.prefix_cache = pc;
+        /* slowed 4x: ~12M prompt tokens over ~20 min keep two replicas
+         * lightly loaded, so TTFT reflects prefill compute, not queueing */
+        assert_int_equal(wl_replay_new(t, 4.0, 1.0, 1, 1, &rp, NULL),
+                         SIM_OK);
+        wl_request_stream_t st = wl_replay_stream(rp);
+        run_checked(&c, &st, pc ? &on : &off);
+        wl_replay_free(rp);
+    }
+    assert_int_equal(off.prefix_hit_tokens, 0);
+    assert_true(on.prefix_hit_tokens > 0);
+    assert_true(on.ttft_p50_s < off.ttft_p50_s);
+    sim_serve_result_destroy(&on);
+    sim_serve_result_destroy(&off);
+    wl_trace_free(t);
+
+    sim_serve_prefix_t *p = sim_serve_prefix_new(3);
+    uint32_t h[4] = {7, 8, 9, 10};
+    assert_int_equal(sim_serve_prefix_match(p, h, 4), 0);
+    assert_int_equal(sim_serve_prefix_touch(p, h, 2), SIM_OK);
+    assert_int_equal(sim_serve_prefix_match(p, h, 4), 2);
+    assert_int_equal(sim_serve_prefix_touch(p, h + 2, 2), SIM_OK);
+    /* capacity 3: 7 fell out, so the leading run is empty */
+    assert_int_equal(sim_serve_prefix_match(p, h, 4), 0);
+    assert_int_equal(sim_serve_prefix_match(p, h + 1, 3), 3);
+    for (uint32_t i = 0; i < 10000; i++) /* forces rebuilds */
+        assert_int_equal(sim_serve_prefix_touch(p, &i, 1), SIM_OK);
+    assert_int_equal(sim_serve_prefix_match(p, h, 1), 0);
+    uint32_t last[3] = {9997, 9998, 9999};
+    assert_int_equal(sim_serve_prefix_match(p, last, 3), 3);
+    sim_serve_prefix_free(p);
+    sim_serve_prefix_free(NULL);
+}
+
+static void test_config_errors(void **state)
+{
+    (void)state;
+    sim_serve_config_t c;
+    sim_serve_result_t res;
+    sim_diag_t d = SIM_DIAG_INIT;
+    wl_request_t r = llm_req(0, 10, 10);
+    array_stream_t a = {&r, 1, 0};
+    wl_request_stream_t s = {array_next, &a};
+
+    sim_serve_config_defaults(&c);
+    assert_int_equal(sim_serve_model_builtin("llama3-70b", &c.model, NULL),
+                     SIM_OK);
+    /* 70.6e9 params · 2 bytes = 141 GB > 0.9 · 80 GB */
+    assert_int_equal(sim_serve_run(&c, &s, &res, &d), SIM_ERR_INFEASIBLE);
+    assert_string_equal(d.key, "service.tp");
+    sim_serve_result_destroy(&res);
+    c.tp = 4;
+    assert_int_equal(sim_serve_config_check(&c, NULL), SIM_OK);
+    assert_close(sim_serve_model_params(&c.model), 70.55e9, 0.01);
+    sim_diag_clear(&d);
+    assert_int_equal(sim_serve_model_builtin("gpt-5", &c.model, &d),
+                     SIM_ERR_NOTFOUND);
+
+    sim_serve_config_defaults(&c);
+    c.kind = WL_REQ_FIXED_WORK;
+    assert_int_equal(sim_serve_run(&c, &s, &res, NULL), SIM_ERR_INPUT);
+    sim_serve_result_destroy(&res);
+    sim_serve_result_destroy(NULL);
+}
+
+static void test_metrics_helpers(void **state)
+{
+    (void)state;
+    double v[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    assert_true(sim_serve_quantile_nr(v, 10, 50) == 5);
+    assert_true(sim_serve_quantile_nr(v, 10, 90) == 9);
+    assert_true(sim_serve_quantile_nr(v, 10, 99) == 10);
+    assert_true(sim_serve_quantile_nr(v, 10, 0) == 1);
+    assert_true(sim_serve_quantile_nr(v, 10, 91) == 10);
+    assert_true(isnan(sim_serve_quantile_nr(v, 0, 50)));
+    assert_close(sim_serve_little_error(2.0, 1.0, 2.0), 0.0, 0);
+    assert_close(sim_serve_little_error(2.0, 1.0, 1.0), 0.5, 1e-12);
+    sim_serve_samples_t s = SIM_SERVE_SAMPLES_INIT;
+    for (int i = 3000; i > 0; i--)
+        assert_int_equal(sim_serve_samples_push(&s, i), SIM_OK);
+    sim_serve_samples_sort(&s);
+    assert_true(s.v[0] == 1 && s.v[2999] == 3000);
+    assert_close(sim_serve_samples_mean(&s), 1500.5, 1e-12);
+    sim_serve_samples_destroy(&s);
+}
+
+static void test_key_tables(void **state)
+{
+    (void)state;
+    const cfg_key_t *tabs[] = {sim_serve_keys_service,
+                               sim_serve_keys_traffic, sim_serve_keys_slo};
+    for (size_t t = 0; t < 3; t++)
+        for (const cfg_key_t *k = tabs[t]; k->name != NULL; k++) {
+            cfg_value_t v;
+            sim_diag_t d = SIM_DIAG_INIT;
+            if (cfg_value_parse(k, k->def, &v, &d) != SIM_OK)
+                fprintf(stderr, "%s.%s: %s\n", k->section, k->name, d.msg);
+            assert_int_equal(cfg_value_parse(k, k->def, &v, &d), SIM_OK);
+        }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_single_request_times),
+        cmocka_unit_test(test_mm1),
+        cmocka_unit_test(test_kv_admission_blocks),
+        cmocka_unit_test(test_kv_preemption),
+        cmocka_unit_test(test_chunked_prefill),
+        cmocka_unit_test(test_routers),
+        cmocka_unit_test(test_determinism),
+        cmocka_unit_test(test_prefix_cache),
+        cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_metrics_helpers),
+        cmocka_unit_test(test_key_tables),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
