@@ -5,9 +5,10 @@ check_PROGRAMS += tests/json_get
 tests_json_get_SOURCES = tests/json_get.c
 tests_json_get_LDADD = $(JANSSON_LIBS)
 
-TESTS += tests/cli_topo.sh tests/kbench_e2e.sh tests/calib_e2e.sh tests/readme_keys.sh
+TESTS += tests/cli_topo.sh tests/kbench_e2e.sh tests/calib_e2e.sh tests/readme_keys.sh \
+	tests/cli_collective.sh
 EXTRA_DIST += tests/testlib.sh tests/cli_topo.sh tests/calib_e2e.sh \
-	tests/readme_keys.sh build-aux/readme-keys.sh
+	tests/readme_keys.sh build-aux/readme-keys.sh tests/cli_collective.sh
 
 # `make fuzz`: build the scenario-loader libFuzzer harness with clang and run
 # it for FUZZ_SECONDS (default 180).  Not part of `make check`.

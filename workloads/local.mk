@@ -1,5 +1,6 @@
 ## workloads — catalogs and descriptions (pure functions, no simulated time).
-## EMBED_FILES lists the data files compiled into the program.
+## EMBED_FILES lists the data files compiled into the program; the table is
+## regenerated whenever the list (the Makefile) or a file changes.
 EMBED_FILES =
 
 libgpusim_a_SOURCES += workloads/embedded.c workloads/embedded.h
@@ -8,7 +9,7 @@ BUILT_SOURCES += workloads/embedded_data.c
 CLEANFILES += workloads/embedded_data.c
 EXTRA_DIST += $(EMBED_FILES)
 
-workloads/embedded_data.c: $(EMBED_FILES) $(top_srcdir)/build-aux/embed.sh
+workloads/embedded_data.c: $(EMBED_FILES) $(top_srcdir)/build-aux/embed.sh Makefile
 	$(AM_V_GEN)$(MKDIR_P) workloads && \
 	  $(SHELL) $(top_srcdir)/build-aux/embed.sh $(top_srcdir) $@ $(EMBED_FILES)
 

@@ -19,7 +19,7 @@
 #include "sim/engine/rng.h"
 #include "workloads/embedded.h"
 
-struct wl_trace {
+struct wl_reqtrace {
     wl_request_t *req;
     size_t n, cap;
     uint32_t *pool;        /* prefix hashes of all requests */
@@ -28,7 +28,7 @@ struct wl_trace {
 };
 
 struct wl_replay {
-    const wl_trace_t *t;
+    const wl_reqtrace_t *t;
     double time_scale, rate_scale;
     int loops, loop;
     size_t i;              /* next row */
@@ -122,7 +122,7 @@ static int parse_datetime(const char *s, double *out)
 
 /* ---- trace building ---------------------------------------------------- */
 
-static wl_request_t *push_req(wl_trace_t *t)
+static wl_request_t *push_req(wl_reqtrace_t *t)
 {
     if (t->n == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 1024;
@@ -141,7 +141,7 @@ static wl_request_t *push_req(wl_trace_t *t)
     return &t->req[t->n++];
 }
 
-static int push_hash(wl_trace_t *t, uint32_t h)
+static int push_hash(wl_reqtrace_t *t, uint32_t h)
 {
     if (t->pool_n == t->pool_cap) {
         size_t cap = t->pool_cap ? 2 * t->pool_cap : 4096;
@@ -167,7 +167,7 @@ static int cmp_arrival(const void *a, const void *b)
 }
 
 /* Sort stably, re-base arrivals at the first one, fix hash pointers. */
-static void finish(wl_trace_t *t)
+static void finish(wl_reqtrace_t *t)
 {
     int sorted = 1;
     for (size_t i = 1; i < t->n; i++)
@@ -196,7 +196,7 @@ static void finish(wl_trace_t *t)
         t->req[i].arrival_s -= t0;
 }
 
-static sim_err_t parse_azure_row(wl_trace_t *t, const char *ls,
+static sim_err_t parse_azure_row(wl_reqtrace_t *t, const char *ls,
                                  const char *le, const char *name, int line,
                                  sim_diag_t *diag)
 {
@@ -220,7 +220,7 @@ static sim_err_t parse_azure_row(wl_trace_t *t, const char *ls,
     return SIM_OK;
 }
 
-static sim_err_t parse_genai_row(wl_trace_t *t, const char *ls,
+static sim_err_t parse_genai_row(wl_reqtrace_t *t, const char *ls,
                                  const char *le, const char *name, int line,
                                  sim_diag_t *diag)
 {
@@ -241,7 +241,7 @@ static sim_err_t parse_genai_row(wl_trace_t *t, const char *ls,
     return SIM_OK;
 }
 
-static sim_err_t parse_mooncake_row(wl_trace_t *t, const char *ls,
+static sim_err_t parse_mooncake_row(wl_reqtrace_t *t, const char *ls,
                                     const char *le, const char *name,
                                     int line, sim_diag_t *diag)
 {
@@ -294,14 +294,14 @@ done:
     return err;
 }
 
-sim_err_t wl_trace_parse(const char *text, size_t len, const char *name,
-                         wl_trace_format_t fmt, wl_trace_t **out,
+sim_err_t wl_reqtrace_parse(const char *text, size_t len, const char *name,
+                         wl_reqtrace_format_t fmt, wl_reqtrace_t **out,
                          sim_diag_t *diag)
 {
     const char *p = text, *end = text + len, *ls, *le;
     int line = 0;
     sim_err_t err = SIM_OK;
-    wl_trace_t *t = calloc(1, sizeof *t);
+    wl_reqtrace_t *t = calloc(1, sizeof *t);
 
     *out = NULL;
     if (t == NULL)
@@ -345,12 +345,12 @@ nomem:
     err = sim_diag_set(diag, SIM_ERR_NOMEM, name, line, NULL,
                        "out of memory reading the trace");
 fail:
-    wl_trace_free(t);
+    wl_reqtrace_free(t);
     return err;
 }
 
-sim_err_t wl_trace_load_file(const char *path, wl_trace_format_t fmt,
-                             wl_trace_t **out, sim_diag_t *diag)
+sim_err_t wl_reqtrace_load_file(const char *path, wl_reqtrace_format_t fmt,
+                             wl_reqtrace_t **out, sim_diag_t *diag)
 {
     FILE *fp = fopen(path, "rb");
     char *buf = NULL;
@@ -382,19 +382,19 @@ sim_err_t wl_trace_load_file(const char *path, wl_trace_format_t fmt,
                            "read error on the trace");
         goto fail;
     }
-    err = wl_trace_parse(buf, n, path, fmt, out, diag);
+    err = wl_reqtrace_parse(buf, n, path, fmt, out, diag);
 fail:
     fclose(fp);
     free(buf);
     return err;
 }
 
-sim_err_t wl_trace_load_embedded(const char *short_name, wl_trace_t **out,
+sim_err_t wl_reqtrace_load_embedded(const char *short_name, wl_reqtrace_t **out,
                                  sim_diag_t *diag)
 {
     static const struct {
         const char *name, *path;
-        wl_trace_format_t fmt;
+        wl_reqtrace_format_t fmt;
     } map[] = {
         {"azure-code", WL_TRACE_AZURE_CODE, WL_TRACE_AZURE},
         {"azure-conv", WL_TRACE_AZURE_CONV, WL_TRACE_AZURE},
@@ -411,7 +411,7 @@ sim_err_t wl_trace_load_embedded(const char *short_name, wl_trace_t **out,
                                 "traffic.trace",
                                 "%s is not embedded in this build",
                                 map[i].path);
-        return wl_trace_parse(f->data, f->size, map[i].path, map[i].fmt,
+        return wl_reqtrace_parse(f->data, f->size, map[i].path, map[i].fmt,
                               out, diag);
     }
     return sim_diag_set(diag, SIM_ERR_NOTFOUND, NULL, 0, "traffic.trace",
@@ -420,7 +420,7 @@ sim_err_t wl_trace_load_embedded(const char *short_name, wl_trace_t **out,
                         short_name);
 }
 
-void wl_trace_free(wl_trace_t *t)
+void wl_reqtrace_free(wl_reqtrace_t *t)
 {
     if (t == NULL)
         return;
@@ -430,24 +430,24 @@ void wl_trace_free(wl_trace_t *t)
     free(t);
 }
 
-size_t wl_trace_count(const wl_trace_t *t)
+size_t wl_reqtrace_count(const wl_reqtrace_t *t)
 {
     return t->n;
 }
 
-const wl_request_t *wl_trace_get(const wl_trace_t *t, size_t i)
+const wl_request_t *wl_reqtrace_get(const wl_reqtrace_t *t, size_t i)
 {
     return i < t->n ? &t->req[i] : NULL;
 }
 
-double wl_trace_span_s(const wl_trace_t *t)
+double wl_reqtrace_span_s(const wl_reqtrace_t *t)
 {
     return t->req[t->n - 1].arrival_s;
 }
 
 /* ---- replay ------------------------------------------------------------ */
 
-sim_err_t wl_replay_new(const wl_trace_t *t, double time_scale,
+sim_err_t wl_replay_new(const wl_reqtrace_t *t, double time_scale,
                         double rate_scale, int loops, uint64_t seed,
                         wl_replay_t **out, sim_diag_t *diag)
 {
@@ -481,7 +481,7 @@ sim_err_t wl_replay_new(const wl_trace_t *t, double time_scale,
     r->time_scale = time_scale;
     r->rate_scale = rate_scale;
     r->loops = loops;
-    r->gap = t->n > 1 ? wl_trace_span_s(t) / (double)(t->n - 1) : 1.0;
+    r->gap = t->n > 1 ? wl_reqtrace_span_s(t) / (double)(t->n - 1) : 1.0;
     *out = r;
     return SIM_OK;
 }
@@ -500,7 +500,7 @@ int wl_replay_next(wl_replay_t *r, wl_request_t *out)
         if (r->i == r->t->n) {
             if (++r->loop >= r->loops)
                 return 0;
-            r->loop_offset += wl_trace_span_s(r->t) + r->gap;
+            r->loop_offset += wl_reqtrace_span_s(r->t) + r->gap;
             r->i = 0;
         }
         r->cur = r->t->req[r->i++];
@@ -529,7 +529,7 @@ wl_request_stream_t wl_replay_stream(wl_replay_t *r)
 
 /* ---- derived series ---------------------------------------------------- */
 
-sim_err_t wl_trace_daily_curve(const char *text, size_t len,
+sim_err_t wl_reqtrace_daily_curve(const char *text, size_t len,
                                const char *name, double curve24[24],
                                double *mean_rate, sim_diag_t *diag)
 {
@@ -565,7 +565,7 @@ sim_err_t wl_trace_daily_curve(const char *text, size_t len,
     return SIM_OK;
 }
 
-sim_err_t wl_trace_latency_samples(const char *text, size_t len,
+sim_err_t wl_reqtrace_latency_samples(const char *text, size_t len,
                                    const char *name, double **out, size_t *n,
                                    sim_diag_t *diag)
 {

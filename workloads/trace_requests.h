@@ -18,7 +18,7 @@
  *  - Latency samples (`timestamp,value_ms`, e.g. GenAI base-model load
  *    times) as seconds, for an empirical distribution.
  * Excerpts of each ship in workloads/traces/serving/ (SOURCE.md there) and
- * are compiled in; wl_trace_load_embedded reads them by short name.
+ * are compiled in; wl_reqtrace_load_embedded reads them by short name.
  *
  * Replay: a trace is immutable; any number of replays read it.  A replay
  * multiplies arrival instants by time_scale (0.5 plays the trace twice as
@@ -39,11 +39,11 @@
 #include "sim/core/error.h"
 #include "workloads/traffic.h"
 
-typedef enum wl_trace_format {
+typedef enum wl_reqtrace_format {
     WL_TRACE_AZURE = 0,   /* Azure LLM 2023 CSV */
     WL_TRACE_MOONCAKE,    /* Mooncake JSON lines */
     WL_TRACE_GENAI        /* Alibaba GenAI diffusion request CSV */
-} wl_trace_format_t;
+} wl_reqtrace_format_t;
 
 /* Embedded excerpts (paths in the embedded table). */
 #define WL_TRACE_AZURE_CODE "workloads/traces/serving/azure-code-2023.csv"
@@ -55,37 +55,37 @@ typedef enum wl_trace_format {
     "workloads/traces/serving/servegen-m-large-rate.csv"
 #define WL_TRACE_GENAI_LOAD "workloads/traces/serving/genai-basemodel-load.csv"
 
-typedef struct wl_trace wl_trace_t;
+typedef struct wl_reqtrace wl_reqtrace_t;
 
 /*
  * Parse len bytes of text in format fmt; name labels diagnostics
  * (name:line).  Rows are ordered by arrival (stable: equal instants keep
- * file order).  Returns SIM_OK and *out (free with wl_trace_free),
+ * file order).  Returns SIM_OK and *out (free with wl_reqtrace_free),
  * SIM_ERR_INPUT (malformed row, empty trace), SIM_ERR_RANGE (negative
  * size) or SIM_ERR_NOMEM.  Cost: O(len + rows log rows).
  */
-sim_err_t wl_trace_parse(const char *text, size_t len, const char *name,
-                         wl_trace_format_t fmt, wl_trace_t **out,
+sim_err_t wl_reqtrace_parse(const char *text, size_t len, const char *name,
+                         wl_reqtrace_format_t fmt, wl_reqtrace_t **out,
                          sim_diag_t *diag);
 
 /* Read the file at path and parse it (SIM_ERR_IO when unreadable). */
-sim_err_t wl_trace_load_file(const char *path, wl_trace_format_t fmt,
-                             wl_trace_t **out, sim_diag_t *diag);
+sim_err_t wl_reqtrace_load_file(const char *path, wl_reqtrace_format_t fmt,
+                             wl_reqtrace_t **out, sim_diag_t *diag);
 
 /* Parse an embedded excerpt by short name: "azure-code", "azure-conv",
  * "mooncake", "genai".  SIM_ERR_NOTFOUND for another name or a build
- * without the embedded files.  Otherwise as wl_trace_parse. */
-sim_err_t wl_trace_load_embedded(const char *short_name, wl_trace_t **out,
+ * without the embedded files.  Otherwise as wl_reqtrace_parse. */
+sim_err_t wl_reqtrace_load_embedded(const char *short_name, wl_reqtrace_t **out,
                                  sim_diag_t *diag);
 
 /* Free a trace; NULL is a no-op. */
-void wl_trace_free(wl_trace_t *t);
+void wl_reqtrace_free(wl_reqtrace_t *t);
 
 /* Number of requests; request i (0 <= i < count; pointers valid until
- * wl_trace_free); the last arrival instant in seconds. */
-size_t wl_trace_count(const wl_trace_t *t);
-const wl_request_t *wl_trace_get(const wl_trace_t *t, size_t i);
-double wl_trace_span_s(const wl_trace_t *t);
+ * wl_reqtrace_free); the last arrival instant in seconds. */
+size_t wl_reqtrace_count(const wl_reqtrace_t *t);
+const wl_request_t *wl_reqtrace_get(const wl_reqtrace_t *t, size_t i);
+double wl_reqtrace_span_s(const wl_reqtrace_t *t);
 
 typedef struct wl_replay wl_replay_t;
 
@@ -95,7 +95,7 @@ typedef struct wl_replay wl_replay_t;
  * back to back (each pass starts one mean inter-arrival gap after the
  * last).  Returns SIM_OK and *out, or SIM_ERR_NOMEM.  O(1).
  */
-sim_err_t wl_replay_new(const wl_trace_t *t, double time_scale,
+sim_err_t wl_replay_new(const wl_reqtrace_t *t, double time_scale,
                         double rate_scale, int loops, uint64_t seed,
                         wl_replay_t **out, sim_diag_t *diag);
 
@@ -116,7 +116,7 @@ wl_request_stream_t wl_replay_stream(wl_replay_t *r);
  * Returns SIM_OK, SIM_ERR_INPUT (malformed, or an hour without data).
  * Cost: O(len).
  */
-sim_err_t wl_trace_daily_curve(const char *text, size_t len,
+sim_err_t wl_reqtrace_daily_curve(const char *text, size_t len,
                                const char *name, double curve24[24],
                                double *mean_rate, sim_diag_t *diag);
 
@@ -126,7 +126,7 @@ sim_err_t wl_trace_daily_curve(const char *text, size_t len,
  * empirical distributions (cold start, model load).  Returns SIM_OK,
  * SIM_ERR_INPUT, SIM_ERR_NOMEM.  Cost: O(len).
  */
-sim_err_t wl_trace_latency_samples(const char *text, size_t len,
+sim_err_t wl_reqtrace_latency_samples(const char *text, size_t len,
                                    const char *name, double **out, size_t *n,
                                    sim_diag_t *diag);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/runner.h"
 #include "sim/cli/session.h"
 #include "sim/cluster/cluster.h"
 #include "sim/cluster/keys.h"
@@ -18,15 +19,15 @@
 static const cfg_key_t *const tables[] = {cfg_keys_cluster, cfg_keys_run, sim_cluster_keys, NULL};
 
 static sim_err_t load_trace(const cfg_scenario_t *sc, int gpn, uint64_t seed,
-                            wl_trace_t **t, sim_diag_t *diag)
+                            wl_jobtrace_t **t, sim_diag_t *diag)
 {
     const char *file = cfg_get_str(sc, "trace.file");
     if (strcmp(file, "synthetic") != 0)
-        return wl_trace_load(file, t, diag);
-    wl_trace_synth_t p = {(size_t)cfg_get_int(sc, "trace.synthetic_jobs"),
+        return wl_jobtrace_load(file, t, diag);
+    wl_jobtrace_synth_t p = {(size_t)cfg_get_int(sc, "trace.synthetic_jobs"),
                           cfg_get_time_s(sc, "trace.synthetic_interarrival"),
                           cfg_get_time_s(sc, "trace.synthetic_duration"), gpn, 0.2, 0.05};
-    return wl_trace_synthetic(&p, seed, t, diag);
+    return wl_jobtrace_synthetic(&p, seed, t, diag);
 }
 
 static sim_err_t to_json(const sim_cluster_config_t *c, const sim_cluster_result_t *r, json_t *o)
@@ -105,36 +106,29 @@ static void print_text(const sim_cluster_config_t *c, const sim_cluster_result_t
            (long long)r->gangs, (long long)r->gangs_cross_segment);
 }
 
-int cli_cmd_cluster(int argc, char **argv)
+/*
+ * The model part of `gpusim cluster`: the trace and config of sc, the
+ * run, and the result fields in result.  *t, *c and *r are set also on
+ * failure: the caller releases *r (sim_cluster_result_release) and *t
+ * (wl_jobtrace_free) either way.
+ */
+static sim_err_t cluster_compute(const cfg_scenario_t *sc, uint64_t seed, wl_jobtrace_t **tp,
+                                 sim_cluster_config_t *cp, sim_cluster_result_t *rp,
+                                 json_t *result, sim_diag_t *diag)
 {
-    const cli_opt_t opts[] = {{NULL, 0, NULL, NULL, NULL, NULL}};
-    const cli_command_spec_t spec = {
-        "cluster", "[--scenario FILE]",
-        "Schedule a trace's jobs on a shared GPU cluster: queueing policy\n"
-        "(fifo, sjf, priority, backfill), placement (best-fit, worst-fit,\n"
-        "topo-pack, fgd), node failures.  Reports queueing delay, JCT,\n"
-        "allocation and FGD fragmentation; scheduler.mode=fill replays the FGD\n"
-        "paper's cluster-fills experiment (unallocated GPUs at 100 % arrivals).",
-        opts, tables, false,
-    };
-    cli_session_t s;
-    int status;
-    if (cli_session_open(&s, &spec, argc, argv, NULL, &status) == CLI_OPEN_EXIT)
-        return status;
-    const cfg_scenario_t *sc = s.scenario;
-    wl_trace_t *t = NULL;
     sim_cluster_config_t c;
-    sim_cluster_result_t r;
-    memset(&r, 0, sizeof r);
+    memset(rp, 0, sizeof *rp);
+    *tp = NULL;
     sim_cluster_config_default(&c);
     int64_t gpn = cfg_get_int(sc, "cluster.gpus_per_node");
-    sim_err_t err = load_trace(sc, (int)gpn, s.seed, &t, &s.diag);
+    sim_err_t err = load_trace(sc, (int)gpn, seed, tp, diag);
+    wl_jobtrace_t *t = *tp;
     if (err == SIM_OK) {
         int nodes_src = cfg_get_enum(sc, "trace.nodes");
         c.trace = t;
         c.use_trace_nodes = nodes_src == 1 || (nodes_src == 0 && t->nodes != NULL);
         if (nodes_src == 1 && t->nodes == NULL)
-            err = sim_diag_set(&s.diag, SIM_ERR_INPUT, NULL, 0, "trace.nodes",
+            err = sim_diag_set(diag, SIM_ERR_INPUT, NULL, 0, "trace.nodes",
                                "this trace has no node list; use cluster");
         c.gpus_per_node = (int32_t)gpn;
         c.nodes = (cfg_get_int(sc, "cluster.gpus") + gpn - 1) / gpn;
@@ -153,12 +147,51 @@ int cli_cmd_cluster(int argc, char **argv)
         c.backfill_depth = (int32_t)cfg_get_int(sc, "scheduler.backfill_depth");
         c.series_points = (int32_t)cfg_get_int(sc, "scheduler.series_points");
         c.check_every = cfg_get_int(sc, "scheduler.check_invariants");
-        c.seed = s.seed;
+        c.seed = seed;
     }
     if (err == SIM_OK)
-        err = sim_cluster_run(&c, &r, &s.diag);
+        err = sim_cluster_run(&c, rp, diag);
     if (err == SIM_OK)
-        err = to_json(&c, &r, s.result);
+        err = to_json(&c, rp, result);
+    *cp = c;
+    return err;
+}
+
+/* The runner: cluster_compute without series and text. */
+static sim_err_t cluster_run(const cfg_scenario_t *sc, uint64_t seed, json_t *result,
+                             sim_diag_t *diag)
+{
+    wl_jobtrace_t *t = NULL;
+    sim_cluster_config_t c;
+    sim_cluster_result_t r;
+    sim_err_t err = cluster_compute(sc, seed, &t, &c, &r, result, diag);
+    sim_cluster_result_release(&r);
+    wl_jobtrace_free(t);
+    return err;
+}
+
+const cli_runner_t cli_runner_cluster = {"cluster", tables, cluster_run};
+
+int cli_cmd_cluster(int argc, char **argv)
+{
+    const cli_opt_t opts[] = {{NULL, 0, NULL, NULL, NULL, NULL}};
+    const cli_command_spec_t spec = {
+        "cluster", "[--scenario FILE]",
+        "Schedule a trace's jobs on a shared GPU cluster: queueing policy\n"
+        "(fifo, sjf, priority, backfill), placement (best-fit, worst-fit,\n"
+        "topo-pack, fgd), node failures.  Reports queueing delay, JCT,\n"
+        "allocation and FGD fragmentation; scheduler.mode=fill replays the FGD\n"
+        "paper's cluster-fills experiment (unallocated GPUs at 100 % arrivals).",
+        opts, tables, false,
+    };
+    cli_session_t s;
+    int status;
+    if (cli_session_open(&s, &spec, argc, argv, NULL, &status) == CLI_OPEN_EXIT)
+        return status;
+    wl_jobtrace_t *t = NULL;
+    sim_cluster_config_t c;
+    sim_cluster_result_t r;
+    sim_err_t err = cluster_compute(s.scenario, s.seed, &t, &c, &r, s.result, &s.diag);
     if (err == SIM_OK)
         err = cli_session_series(&s, "gpu_alloc", r.series_t, r.series_alloc, r.series_n);
     if (err == SIM_OK)
@@ -166,6 +199,6 @@ int cli_cmd_cluster(int argc, char **argv)
     if (err == SIM_OK && !s.common.json)
         print_text(&c, &r);
     sim_cluster_result_release(&r);
-    wl_trace_free(t);
+    wl_jobtrace_free(t);
     return cli_session_close(&s, err);
 }

@@ -2,6 +2,11 @@
  * cmd_topo.c — `gpusim topo`: build the scenario's topology and report what
  * it amounts to (counts by tier and kind, injection and bisection
  * bandwidth, diameter), optionally exporting it as GraphML or DOT.
+ *
+ * The model part (build, summarize, fill the result object) is
+ * topo_compute; the runner `topo` (runner.h) is that and nothing else, so
+ * `gpusim sweep --command topo` stores exactly what `gpusim topo --json`
+ * prints.  Text output and export stay here, in the command.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +14,7 @@
 #include "sim/cli/cluster.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/keys.h"
+#include "sim/cli/runner.h"
 #include "sim/cli/session.h"
 #include "topologies/export.h"
 #include "topologies/summary.h"
@@ -36,6 +42,44 @@ static sim_err_t export_to(const topo_t *t, const char *format, const char *path
         remove(tmp);
     return err;
 }
+
+/*
+ * Build sc's topology, summarize it and add "gpu" and the summary's fields
+ * to result.  On success the caller owns *cat and *topo (also set, possibly
+ * NULL, on failure: free them either way) and *gpu points into *cat.
+ */
+static sim_err_t topo_compute(const cfg_scenario_t *sc, wl_hwcat_t **cat,
+                              const wl_gpu_t **gpu, topo_t **topo,
+                              topo_summary_t *summary, json_t *result,
+                              sim_diag_t *diag)
+{
+    sim_err_t err = cli_cluster_build(sc, cat, gpu, topo, diag);
+    if (err == SIM_OK)
+        err = topo_summary_compute(*topo, summary, diag);
+    if (err == SIM_OK && json_object_set_new(result, "gpu", json_string((*gpu)->name)) != 0)
+        err = sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    if (err == SIM_OK)
+        err = topo_summary_to_json(summary, result);
+    return err;
+}
+
+/* The runner: topo_compute without the text.  The seed is unused: a
+ * topology is deterministic. */
+static sim_err_t topo_run(const cfg_scenario_t *sc, uint64_t seed,
+                          json_t *result, sim_diag_t *diag)
+{
+    (void)seed;
+    wl_hwcat_t *cat = NULL;
+    const wl_gpu_t *gpu = NULL;
+    topo_t *topo = NULL;
+    topo_summary_t summary;
+    sim_err_t err = topo_compute(sc, &cat, &gpu, &topo, &summary, result, diag);
+    topo_free(topo);
+    wl_hwcat_free(cat);
+    return err;
+}
+
+const cli_runner_t cli_runner_topo = {"topo", cli_tables_cluster, topo_run};
 
 /* --list-gpus: the hardware catalog as a table (or a JSON list). */
 static sim_err_t list_gpus(cli_session_t *s)
@@ -136,13 +180,7 @@ int cli_cmd_topo(int argc, char **argv)
     topo_t *topo = NULL;
     topo_summary_t summary;
     if (err == SIM_OK)
-        err = cli_cluster_build(s.scenario, &cat, &gpu, &topo, &s.diag);
-    if (err == SIM_OK)
-        err = topo_summary_compute(topo, &summary, &s.diag);
-    if (err == SIM_OK && json_object_set_new(s.result, "gpu", json_string(gpu->name)) != 0)
-        err = SIM_ERR_NOMEM;
-    if (err == SIM_OK)
-        err = topo_summary_to_json(&summary, s.result);
+        err = topo_compute(s.scenario, &cat, &gpu, &topo, &summary, s.result, &s.diag);
     if (err == SIM_OK && export_path != NULL)
         err = export_to(topo, export_format, export_path, &s.diag);
     if (err == SIM_OK && !s.common.json) {

@@ -16,8 +16,13 @@ typedef struct cli_command {
 extern const cli_command_t cli_commands[];
 
 int cli_cmd_topo(int argc, char **argv);
+int cli_cmd_serve(int argc, char **argv);
 int cli_cmd_calibrate(int argc, char **argv);
 int cli_cmd_validate(int argc, char **argv);
 int cli_cmd_report(int argc, char **argv);
+int cli_cmd_sweep(int argc, char **argv);
+int cli_cmd_collective(int argc, char **argv);
+int cli_cmd_cluster(int argc, char **argv);
+int cli_cmd_train(int argc, char **argv);
 
 #endif /* SIM_CLI_COMMANDS_H */

@@ -4,10 +4,22 @@
 #include "sim/cli/keys.h"
 
 #include "sim/config/keys.h"
+#include "sim/serve/keys_serve.h"
+#include "sim/net/keys_collective.h"
+#include "sim/cluster/keys.h"
+#include "sim/train/keys_sim.h"
+#include "workloads/keys_train.h"
 
 const cfg_key_t *const cli_tables_cluster[] = {cfg_keys_cluster, cfg_keys_run, NULL};
 
-const cfg_key_t *const cli_tables_all[] = {cfg_keys_cluster, cfg_keys_run, NULL};
+const cfg_key_t *const cli_tables_collective[] = {cfg_keys_cluster, sim_coll_keys, cfg_keys_run,
+                                                  NULL};
+
+const cfg_key_t *const cli_tables_all[] = {cfg_keys_cluster, sim_coll_keys, sim_cluster_keys,
+                                           cfg_keys_run, sim_serve_keys_service,
+                                           sim_serve_keys_traffic, sim_serve_keys_slo,
+                                           sim_serve_keys_autoscale, wl_keys_model,
+                                           wl_keys_parallel, wl_keys_train, sim_train_keys, NULL};
 
 int cli_print_keys_reference(FILE *out)
 {

@@ -13,6 +13,9 @@
 /* Keys of a hardware-only command (topo, collective): [cluster], [run]. */
 extern const cfg_key_t *const cli_tables_cluster[];
 
+/* Keys of `gpusim collective`: [cluster], [collective], [run]. */
+extern const cfg_key_t *const cli_tables_collective[];
+
 /* Every table of every command, NULL-terminated. */
 extern const cfg_key_t *const cli_tables_all[];
 

@@ -188,6 +188,8 @@ static sim_err_t write_report(cli_session_t *s)
     memset(&info, 0, sizeof info);
     memset(&opts, 0, sizeof opts);
     opts.info = &info;
+    opts.specs = s->report_specs;
+    opts.n_specs = s->n_report_specs;
     rep_selection_t sel = {REP_SEL_RUN, s->run_id};
     sim_err_t err = rep_report_write(s->store, sel, s->common.report_dir, &opts, &s->diag);
     if (err != SIM_OK)

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "reports/report.h"
 #include "sim/cli/args.h"
 #include "sim/config/scenario.h"
 #include "sim/core/error.h"
@@ -39,6 +40,10 @@ typedef struct cli_session {
     json_t *result;       /* the command's result object; owned */
     double t_start;       /* monotonic seconds */
     sim_diag_t diag;
+    /* --report: chart specs a command adds to the built-in ones (NULL
+     * when none); the command sets them before cli_session_close. */
+    const rep_report_spec_t *report_specs;
+    size_t n_report_specs;
 } cli_session_t;
 
 /* Description of a command for parsing and --help. */

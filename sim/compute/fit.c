@@ -25,7 +25,10 @@
  * that span the shapes, so they lean on the defaults more. */
 #define SCALE_WEIGHT 0.01
 #define SHAPE_WEIGHT 0.1
-#define PER_CURVE 7       /* e_max, m0, n0, k0, mem_eff, a0, wave */
+/* Parameters per curve: e_max, mem_eff, then with an SM count wave,
+ * tile_s, sm_GBps, split_max − 1, split_s; without one m0, n0, k0. */
+#define PER_CURVE 8
+#define PER_CURVE_NOSM 5
 #define MAX_ITER 400
 #define BAD_RESIDUAL 1e3  /* returned for a non-finite prediction */
 
@@ -75,6 +78,17 @@ static double gemm_row_bytes(const sim_compute_timing_row_t *r,
     return (m * k + k * n) * in + m * n * outb;
 }
 
+/* The tile model's view of a GEMM row. */
+static void row_shape(const sim_compute_timing_row_t *r,
+                      sim_compute_dtype_t dt, sim_compute_gemm_shape_t *sh)
+{
+    sh->m = (double)r->m;
+    sh->n = (double)r->n;
+    sh->k = (double)r->k;
+    sh->batch = 1.0;
+    sh->in_bytes = sim_compute_dtype_bytes(dt);
+}
+
 double sim_compute_predict_row(const sim_compute_profile_t *p,
                                const sim_compute_timing_row_t *row)
 {
@@ -86,13 +100,12 @@ double sim_compute_predict_row(const sim_compute_profile_t *p,
             !(p->hbm_GBps > 0.0))
             return -1.0;
         const sim_compute_gemm_curve_t *c = &p->gemm[dt];
-        double f = 2.0 * (double)row->m * (double)row->n * (double)row->k;
-        double ec, em;
-        sim_compute_gemm_efficiency(c, p->sm_count, (double)row->m,
-                                    (double)row->n,
-                                    (double)row->k, &ec, &em);
-        double tc = f / (p->peak_tflops[dt] * 1e12 * ec);
-        double tm = gemm_row_bytes(row, dt) / (p->hbm_GBps * 1e9 * em);
+        sim_compute_gemm_dev_t dv = {p->peak_tflops[dt] * 1e12,
+                                     p->sm_count};
+        sim_compute_gemm_shape_t sh;
+        row_shape(row, dt, &sh);
+        double tc = sim_compute_gemm_compute_time(c, &dv, &sh, NULL);
+        double tm = gemm_row_bytes(row, dt) / (p->hbm_GBps * 1e9 * c->mem_eff);
         return fmax(tc, tm) + p->launch_s;
     }
     case SIM_COMPUTE_K_MEM:
@@ -115,17 +128,17 @@ double sim_compute_predict_row(const sim_compute_profile_t *p,
 
 typedef struct gemm_data {
     size_t n;          /* rows */
-    double *flops;     /* per row */
     double *bytes;
     double *peak;      /* dense peak, FLOP/s */
-    double *m, *n_, *k;
+    sim_compute_gemm_shape_t *shape;
     double *logt;      /* log measured time */
     int *slot;         /* curve index of the row */
     int nslots;
     int fit_launch;    /* 1: last parameter is log t_0 */
     double launch_s;   /* fixed t_0 when !fit_launch */
     double bw;         /* HBM B/s */
-    double sms;        /* SM count for the wave factor */
+    double sms;        /* SM count; 0 selects the no-tile model */
+    size_t per;        /* parameters per curve */
     double prior[PER_CURVE * SIM_COMPUTE_DTYPE__COUNT + 1]; /* centres */
     double pw[PER_CURVE * SIM_COMPUTE_DTYPE__COUNT + 1];    /* weights */
 } gemm_data_t;
@@ -151,36 +164,63 @@ static double expc(double x)
     return exp(clampd(x, -60.0, 60.0));
 }
 
-/* The curve a parameter block (PER_CURVE values, given stride) stands for. */
-static void theta_to_curve(const double *t, size_t stride,
+/* The curve a parameter block (per values, given stride) stands for;
+ * parameters outside the block keep c's values. */
+static void theta_to_curve(const double *t, size_t stride, size_t per,
                            sim_compute_gemm_curve_t *c)
 {
-    memset(c, 0, sizeof *c);
     c->e_max = sigmoid(t[0]);
-    c->m0 = expc(t[1 * stride]);
-    c->n0 = expc(t[2 * stride]);
-    c->k0 = expc(t[3 * stride]);
-    c->mem_eff = sigmoid(t[4 * stride]);
-    c->a0 = expc(t[5 * stride]);
-    c->wave = sigmoid(t[6 * stride]);
+    c->mem_eff = sigmoid(t[1 * stride]);
+    if (per == PER_CURVE) {
+        c->wave = sigmoid(t[2 * stride]);
+        c->tile_s = expc(t[3 * stride]);
+        c->iter_s = expc(t[4 * stride]);
+        c->l2_GBps = expc(t[5 * stride]);
+        c->split_max = 1.0 + expc(t[6 * stride]);
+        c->split_s = expc(t[7 * stride]);
+    } else {
+        c->m0 = expc(t[2 * stride]);
+        c->n0 = expc(t[3 * stride]);
+        c->k0 = expc(t[4 * stride]);
+    }
+}
+
+/* Inverse of theta_to_curve (stride 1). */
+static void curve_to_theta(const sim_compute_gemm_curve_t *c, size_t per,
+                           double *t)
+{
+    t[0] = logit(c->e_max);
+    t[1] = logit(c->mem_eff);
+    if (per == PER_CURVE) {
+        t[2] = logit(c->wave);
+        t[3] = log(c->tile_s);
+        t[4] = log(c->iter_s);
+        t[5] = log(c->l2_GBps);
+        t[6] = log(fmax(c->split_max - 1.0, 1e-6));
+        t[7] = log(c->split_s);
+    } else {
+        t[2] = log(c->m0);
+        t[3] = log(c->n0);
+        t[4] = log(c->k0);
+    }
 }
 
 static int gemm_resid(const gsl_vector *x, void *params, gsl_vector *f)
 {
     const gemm_data_t *d = params;
-    size_t np = (size_t)d->nslots * PER_CURVE + (d->fit_launch ? 1 : 0);
+    size_t np = (size_t)d->nslots * d->per + (d->fit_launch ? 1 : 0);
     double t0 = d->fit_launch
                     ? expc(gsl_vector_get(x, np - 1))
                     : d->launch_s;
     for (size_t i = 0; i < d->n; i++) {
-        size_t b = (size_t)d->slot[i] * PER_CURVE;
+        size_t b = (size_t)d->slot[i] * d->per;
         sim_compute_gemm_curve_t c;
-        double ec, em;
-        theta_to_curve(x->data + b * x->stride, x->stride, &c);
-        sim_compute_gemm_efficiency(&c, d->sms, d->m[i], d->n_[i], d->k[i],
-                                    &ec, &em);
-        double t = fmax(d->flops[i] / (d->peak[i] * ec),
-                        d->bytes[i] / (d->bw * em)) + t0;
+        memset(&c, 0, sizeof c);
+        theta_to_curve(x->data + b * x->stride, x->stride, d->per, &c);
+        sim_compute_gemm_dev_t dv = {d->peak[i], d->sms};
+        double tc = sim_compute_gemm_compute_time(&c, &dv, &d->shape[i],
+                                                  NULL);
+        double t = fmax(tc, d->bytes[i] / (d->bw * c.mem_eff)) + t0;
         double r = log(t) - d->logt[i];
         gsl_vector_set(f, i, isfinite(r) ? r : BAD_RESIDUAL);
     }
@@ -248,12 +288,9 @@ done:
 
 static void gemm_data_free(gemm_data_t *d)
 {
-    free(d->flops);
     free(d->bytes);
     free(d->peak);
-    free(d->m);
-    free(d->n_);
-    free(d->k);
+    free(d->shape);
     free(d->logt);
     free(d->slot);
 }
@@ -287,16 +324,12 @@ static sim_err_t fit_gemm(const sim_compute_timing_row_t *rows, size_t n,
             ng++;
     if (ng == 0)
         return SIM_OK;
-    d.flops = malloc(ng * sizeof *d.flops);
     d.bytes = malloc(ng * sizeof *d.bytes);
     d.peak = malloc(ng * sizeof *d.peak);
-    d.m = malloc(ng * sizeof *d.m);
-    d.n_ = malloc(ng * sizeof *d.n_);
-    d.k = malloc(ng * sizeof *d.k);
+    d.shape = malloc(ng * sizeof *d.shape);
     d.logt = malloc(ng * sizeof *d.logt);
     d.slot = malloc(ng * sizeof *d.slot);
-    if (!d.flops || !d.bytes || !d.peak || !d.m || !d.n_ || !d.k ||
-        !d.logt || !d.slot) {
+    if (!d.bytes || !d.peak || !d.shape || !d.logt || !d.slot) {
         err = sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL, NULL);
         goto fail;
     }
@@ -328,10 +361,7 @@ static sim_err_t fit_gemm(const sim_compute_timing_row_t *rows, size_t n,
         }
         size_t j = d.n++;
         rows_of[dt]++;
-        d.m[j] = (double)r->m;
-        d.n_[j] = (double)r->n;
-        d.k[j] = (double)r->k;
-        d.flops[j] = 2.0 * d.m[j] * d.n_[j] * d.k[j];
+        row_shape(r, dt, &d.shape[j]);
         d.bytes[j] = gemm_row_bytes(r, dt);
         d.peak[j] = p->peak_tflops[dt] * 1e12;
         d.logt[j] = log(r->time_s);
@@ -344,26 +374,19 @@ static sim_err_t fit_gemm(const sim_compute_timing_row_t *rows, size_t n,
     }
     d.bw = p->hbm_GBps * 1e9;
     d.sms = p->sm_count;
+    d.per = d.sms >= 1.0 ? PER_CURVE : PER_CURVE_NOSM;
     d.fit_launch = !has_launch;
     d.launch_s = p->launch_s;
 
     /* Prior centres: the documented defaults, never p's current values,
      * which may come from a fit that saw held-out rows. */
     sim_compute_profile_init(&def, NULL, NULL, 0.0, 0.0);
-    size_t np = (size_t)d.nslots * PER_CURVE + (d.fit_launch ? 1 : 0);
+    size_t np = (size_t)d.nslots * d.per + (d.fit_launch ? 1 : 0);
     for (int s = 0; s < d.nslots; s++) {
-        const sim_compute_gemm_curve_t *c = &def.gemm[dt_of[s]];
-        double *pr = &d.prior[s * PER_CURVE];
-        pr[0] = logit(c->e_max);
-        pr[1] = log(c->m0);
-        pr[2] = log(c->n0);
-        pr[3] = log(c->k0);
-        pr[4] = logit(c->mem_eff);
-        pr[5] = log(c->a0);
-        pr[6] = logit(c->wave);
-        double *w = &d.pw[s * PER_CURVE];
-        for (int j = 0; j < PER_CURVE; j++)
-            w[j] = (j == 0 || j == 4) ? SCALE_WEIGHT : SHAPE_WEIGHT;
+        curve_to_theta(&def.gemm[dt_of[s]], d.per, &d.prior[s * d.per]);
+        double *w = &d.pw[s * d.per];
+        for (size_t j = 0; j < d.per; j++)
+            w[j] = j < 2 ? SCALE_WEIGHT : SHAPE_WEIGHT;
     }
     if (d.fit_launch) {
         d.prior[np - 1] = log(def.launch_s);
@@ -377,8 +400,8 @@ static sim_err_t fit_gemm(const sim_compute_timing_row_t *rows, size_t n,
         err = sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL, NULL);
         goto fail;
     }
-    /* Deterministic starts: the prior centre, then sizes scaled down and
-     * up by 4, then low efficiencies. */
+    /* Deterministic starts: the prior centre, then size and time
+     * parameters scaled down and up by 4, then low efficiencies. */
     static const double size_shift[] = {0.0, -1.386294, 1.386294, 0.0};
     static const double eff_shift[] = {0.0, 0.0, 0.0, -1.5};
     double best_cost = INFINITY;
@@ -387,13 +410,13 @@ static sim_err_t fit_gemm(const sim_compute_timing_row_t *rows, size_t n,
         double cost = 0.0;
         size_t iters = 0;
         for (size_t j = 0; j < np; j++) {
-            size_t within = j % PER_CURVE;
+            size_t within = j % d.per;
             int is_launch = d.fit_launch && j == np - 1;
             theta0[j] = d.prior[j];
-            if (!is_launch && (within == 1 || within == 2 || within == 3 ||
-                               within == 5))
+            if (!is_launch && within >= 2 &&
+                !(d.per == PER_CURVE && within == 2))
                 theta0[j] += size_shift[s];
-            if (!is_launch && (within == 0 || within == 4))
+            if (!is_launch && within < 2)
                 theta0[j] += eff_shift[s];
         }
         err = solve_from(&d, np, theta0, theta, &cost, &iters);
@@ -410,7 +433,7 @@ static sim_err_t fit_gemm(const sim_compute_timing_row_t *rows, size_t n,
     }
     for (int s = 0; s < d.nslots; s++) {
         sim_compute_gemm_curve_t *c = &p->gemm[dt_of[s]];
-        theta_to_curve(&best[s * PER_CURVE], 1, c);
+        theta_to_curve(&best[s * d.per], 1, d.per, c);
         c->fitted = 1;
         c->rows = rows_of[dt_of[s]];
     }

@@ -1,43 +1,65 @@
 /*
  * fit.h — fit a device profile's efficiency parameters to kernel timings.
  *
- * The model (chosen for generalising to unseen shapes from few rows):
+ * The model is a tile/wave schedule, the way CUTLASS-style GEMM kernels
+ * (cuBLAS, DeepGEMM) run on S SMs with dense peak P:
  *
- *   t(m,n,k) = max(F / (P · e_c), B / (W · e_m)) + t_0
- *   u        = A / (A + a0),  A = (m + m0) · n
- *   q        = (T/S) / ceil(T/S),  T = ceil(m/128)·ceil(n/128), S = SMs
- *   e_c      = e_max · m/(m+m0) · n/(n+n0) · k/(k+k0) · u · q^wave
- *   e_m      = mem_eff · u
+ *   tile        BM×BN, BM ∈ {64,128}, BN ∈ {64,128,256}; k-step BK = 128
+ *               bytes of K (64 BF16 / 128 FP8 elements)
+ *   T           = ceil(m/BM)·ceil(n/BN) output tiles, I = ceil(k/BK) steps
+ *   t_step      = max(2·BM·BN·BK / (P/S · e_max),        tensor pipe
+ *                     iter_s,                            load latency
+ *                     busy·(BM+BN)·BK·elem / l2_GBps)    shared L2 feed
+ *   splits s    = 1 when T >= S; else split-k over the idle SMs,
+ *                 s = clamp(min(S/T, split_max, I, sqrt(I·t_step/split_s)), 1)
+ *                 (the least tile_s + I·t_step/s + (s−1)·split_s)
+ *   waves       x = T·s/S;  w = 1 if x <= 1, else ceil(x)^wave · x^(1−wave)
+ *   t_core      = w · (tile_s + I·t_step/s) + (s − 1)·split_s
+ *   t(m,n,k)    = max(min over tiles of t_core, B / (W · mem_eff)) + t_0
  *
- * F = 2mnk, B = compulsory bytes, P = dense peak of the dtype, W = HBM
- * bandwidth, t_0 = launch overhead.  Each factor x/(x+x0) is the fraction
- * of useful work when a dimension of size x is processed in units whose
- * fixed cost equals x0 elements of work: tile padding for m and n,
- * pipeline fill/drain and the epilogue for k.  u is the share of the
- * machine a GEMM can occupy: A counts output elements (m padded by m0, a
- * small M still fills a whole tile row), and a GEMM with few output tiles
- * runs on few SMs, which caps both its FLOP rate and the bandwidth it can
- * pull (the small-M, small-N, long-K cases are latency-bound, not
- * HBM-bound).  q is the wave-quantisation tail (T tiles on S SMs take
- * ceil(T/S) waves); the fitted exponent `wave` says how much of it a
- * library actually shows (stream-K and shape-specific tiles soften it).
- * Everything is smooth in the parameters, saturates at e_max, and cannot
- * go negative, so it extrapolates sanely; a grid interpolation would need
- * dense coverage and clamp outside it.
+ * busy = min(T·s, S) SMs share the L2's operand bandwidth, so a kernel
+ * on a few SMs is bounded by each SM's load latency (iter_s: a k-step
+ * cannot finish faster than its loads arrive) while a full machine is
+ * bounded by the L2 feed — which is why big GEMMs stay well below the
+ * dense peak and long-k GEMMs with few tiles run slower than a
+ * whole-device roofline says.  tile_s is the per-work-unit prologue and
+ * epilogue (pipeline fill, storing C); split_s the reduction cost of
+ * each extra k-split, so the fit decides whether the library splits
+ * (DeepGEMM-like data gives small split_s; PipeWeave's FP8 data a large
+ * one, i.e. practically no split-k).  wave = 1 is strict wave
+ * quantisation, 0 a perfectly balanced stream-K schedule.  B =
+ * compulsory bytes, W = HBM bandwidth, t_0 = launch overhead.  The tile
+ * (and split count) is chosen per shape by least time, as a library's
+ * heuristic would; every term is a physical rate or time, so the model
+ * extrapolates to unseen shapes instead of interpolating a grid.
+ *
+ * Without an SM count (a CPU, or a device outside the catalog) the tile
+ * terms are off: t_core = 2mnk / (P · e_max · m/(m+m0) · n/(n+n0) ·
+ * k/(k+k0)), the continuous limit of tile padding.
  *
  * Fitting: nonlinear least squares (GSL gsl_multifit_nlinear,
  * Levenberg-Marquardt with a trust region, finite-difference Jacobian
- * because of the max and the ceilings) on log-time residuals
- * log t_pred − log t_meas, so a 10% miss weighs the same on a 5 us and a
- * 5 ms kernel.  Parameters are fitted in unconstrained form (logit for
- * efficiencies and `wave`, log for sizes and t_0).  Each parameter also
- * gets a Gaussian prior centred on the documented default (profile.c), as
- * ridge residuals w·(θ − θ_default): w = 0.01 for the scale parameters
- * (e_max, mem_eff, t_0), which any rows determine, and w = 0.1 for the
- * shape parameters (m0, n0, k0, a0, wave), which only rows spanning many
- * shapes pin down.  With thousands of rows the prior is negligible; with
+ * because of the max, the ceilings and the tile choice) on log-time
+ * residuals log t_pred − log t_meas, so a 10% miss weighs the same on a
+ * 5 us and a 5 ms kernel.  Parameters are fitted in unconstrained form
+ * (logit for e_max, mem_eff and wave; log for times, bandwidths, sizes
+ * and split_max − 1).  Each parameter also gets a Gaussian prior centred
+ * on the documented default (profile.c), as ridge residuals
+ * w·(θ − θ_default): w = 0.01 for e_max and mem_eff, which any rows
+ * determine, and w = 0.1 for the others, which only rows spanning many
+ * shapes pin down.  With hundreds of rows the prior is negligible; with
  * DeepGEMM's nine it keeps a 6-row fit from wandering.  Four
  * deterministic starting points are tried and the lowest cost kept.
+ *
+ * Held-out errors (validate.h, every K-th row held out; |error| median /
+ * worst), FP8 GEMMs:
+ *   DeepGEMM H800, 9 rows          K=2 1.6% / 22.0%   K=3 3.2% / 7.8%
+ *                                  K=4 11.8% / 21.4% (2 rows held out)
+ *   PipeWeave H100, 526-row subset K=3 2.2% / 18.4%   K=5 2.2% / 19.1%
+ *   PipeWeave H800, 526-row subset K=3 2.8% / 18.1%   K=5 2.5% / 21.3%
+ *   PipeWeave H200, 132 rows       K=3 2.2% / 12.9%   K=5 2.6% / 15.9%
+ *   PipeWeave H20, 132 rows        K=3 2.1% / 13.9%   K=5 2.5% / 15.1%
+ * (the previous smooth-efficiency model: PipeWeave worst 30-42%).
  *
  * Other parameters: streaming memory efficiency from triad/copy rows
  * (weighted linear fit of time against bytes, weights 1/t², efficiency =

@@ -9,19 +9,25 @@
  *    80% on H100 BF16 (torch.matmul 792-795 of 989 TFLOP/s, ml-engineering
  *    MAMF table), 79-82% in XLA's sm_90 table, 71% for FP8 torch._scaled_mm
  *    (1403 of 1979) and 77-78% for DeepGEMM FP8 on H800; 0.75 sits between.
- *  - GEMM shape parameters m0 = 110, n0 = 155, k0 = 310, a0 = 8.8e5
- *    output elements, wave exponent 0.35: from fitting the model of fit.h
- *    to PipeWeave's H100 FP8 GEMM timings (all 2,102 shapes,
- *    github.com/zksainx/pipeweave dataset/gemm_fp8_test.csv @ 55e0317;
- *    that fit gives e_max 0.76, t_0 4.3 us), rounded.  They describe how
- *    far below the asymptote small dimensions run (tile padding, pipeline
- *    fill, too few tiles to fill the SMs, the last partial wave).
+ *  - GEMM tile-model parameters (fit.h): wave 0.5, tile_s 1.5 us, iter_s
+ *    0.3 us, l2_GBps 8000, split_max 8, split_s 1 us.  Prior centres of the
+ *    order the fits give: PipeWeave H100 FP8 (github.com/zksainx/pipeweave
+ *    dataset/gemm_fp8_test.csv @ 55e0317, the 526-row subset in
+ *    workloads/profiles) fits wave 0.48, tile_s 2.0 us, iter_s 0.34 us,
+ *    l2 7.8 TB/s; DeepGEMM H800 (its README) tile_s 2.6 us, iter_s
+ *    0.24 us, l2 9.0 TB/s, split_s 0.8 us.  split_max 8 is an assumption
+ *    (neither data set determines it; split-k beyond 8 rarely pays).
+ *  - No-SM-count (CPU) padding sizes m0 = 110, n0 = 155, k0 = 310
+ *    elements: the earlier smooth-efficiency fit to the same PipeWeave H100
+ *    data, rounded; only prior centres, CPU rows refit them.
  *  - GEMM memory-bound efficiency 0.90 and streaming mem_eff 0.85: small-M
  *    Llama GEMMs on H100 read their weights at ~2.8 TB/s = 84% of 3.35
  *    (Vidur mlp.csv, microsoft/vidur @ 7d47513); FlashMLA decode reaches
  *    3.0 TB/s = 90% on H800 (deepseek-ai/FlashMLA README).
- *  - launch overhead 4.3 us: the PipeWeave fit above (its smallest FP8
- *    GEMMs bottom out at 4.9-5.0 us on H100/H800/H200).
+ *  - launch overhead 4.3 us: the earlier smooth-model fit to all 2,102
+ *    PipeWeave H100 FP8 shapes (its smallest FP8 GEMMs bottom out at
+ *    4.9-5.0 us on H100/H800/H200; the tile-model fit to the subset gives
+ *    2.7 us plus a 1.1-2 us per-tile cost, the same floor).
  *  - attention e_max 0.66, l0 = 207 tokens: FlashAttention-3 FP16 forward,
  *    head dim 128, non-causal, H100 SXM5: 467 TFLOP/s at 512 tokens and 648
  *    at 16k (Dao-AILab/flash-attention assets/flash3_fp16_fwd.png); e_max
@@ -46,8 +52,12 @@
 #define DEFAULT_GEMM_M0 110.0
 #define DEFAULT_GEMM_N0 155.0
 #define DEFAULT_GEMM_K0 310.0
-#define DEFAULT_GEMM_A0 8.8e5
-#define DEFAULT_GEMM_WAVE 0.35
+#define DEFAULT_GEMM_WAVE 0.5
+#define DEFAULT_GEMM_TILE_S 1.5e-6
+#define DEFAULT_GEMM_ITER_S 3e-7
+#define DEFAULT_GEMM_L2_GBPS 8000.0
+#define DEFAULT_GEMM_SPLIT_MAX 8.0
+#define DEFAULT_GEMM_SPLIT_S 1e-6
 #define DEFAULT_GEMM_MEM_EFF 0.90
 #define DEFAULT_MEM_EFF 0.85
 #define DEFAULT_LAUNCH_S 4.3e-6
@@ -138,8 +148,12 @@ void sim_compute_profile_init(sim_compute_profile_t *p, const char *device,
         c->m0 = DEFAULT_GEMM_M0;
         c->n0 = DEFAULT_GEMM_N0;
         c->k0 = DEFAULT_GEMM_K0;
-        c->a0 = DEFAULT_GEMM_A0;
         c->wave = DEFAULT_GEMM_WAVE;
+        c->tile_s = DEFAULT_GEMM_TILE_S;
+        c->iter_s = DEFAULT_GEMM_ITER_S;
+        c->l2_GBps = DEFAULT_GEMM_L2_GBPS;
+        c->split_max = DEFAULT_GEMM_SPLIT_MAX;
+        c->split_s = DEFAULT_GEMM_SPLIT_S;
         c->mem_eff = DEFAULT_GEMM_MEM_EFF;
         c->rows = 0;
     }
@@ -233,7 +247,7 @@ typedef struct key {
     double lo, hi;  /* K_DBL: allowed range (inclusive) */
 } pkey_t;
 
-#define MAX_KEYS (20 + 10 * SIM_COMPUTE_DTYPE__COUNT)
+#define MAX_KEYS (20 + 14 * SIM_COMPUTE_DTYPE__COUNT)
 
 static int build_keys(sim_compute_profile_t *p, pkey_t *keys)
 {
@@ -278,18 +292,26 @@ static int build_keys(sim_compute_profile_t *p, pkey_t *keys)
         ADD(nm, K_SIZE, &c->rows, 0, 0, 0);
         snprintf(nm, sizeof nm, "gemm.%s.e_max", dn);
         ADD(nm, K_DBL, &c->e_max, 0, 1e-6, 1.0);
+        snprintf(nm, sizeof nm, "gemm.%s.mem_eff", dn);
+        ADD(nm, K_DBL, &c->mem_eff, 0, 1e-6, 1.0);
+        snprintf(nm, sizeof nm, "gemm.%s.wave", dn);
+        ADD(nm, K_DBL, &c->wave, 0, 0.0, 1.0);
+        snprintf(nm, sizeof nm, "gemm.%s.tile_s", dn);
+        ADD(nm, K_DBL, &c->tile_s, 0, 0.0, 1.0);
+        snprintf(nm, sizeof nm, "gemm.%s.iter_s", dn);
+        ADD(nm, K_DBL, &c->iter_s, 0, 0.0, 1.0);
+        snprintf(nm, sizeof nm, "gemm.%s.l2_GBps", dn);
+        ADD(nm, K_DBL, &c->l2_GBps, 0, 0.0, 1e7);
+        snprintf(nm, sizeof nm, "gemm.%s.split_max", dn);
+        ADD(nm, K_DBL, &c->split_max, 0, 1.0, 1e4);
+        snprintf(nm, sizeof nm, "gemm.%s.split_s", dn);
+        ADD(nm, K_DBL, &c->split_s, 0, 0.0, 1.0);
         snprintf(nm, sizeof nm, "gemm.%s.m0", dn);
         ADD(nm, K_DBL, &c->m0, 0, 0.0, 1e9);
         snprintf(nm, sizeof nm, "gemm.%s.n0", dn);
         ADD(nm, K_DBL, &c->n0, 0, 0.0, 1e9);
         snprintf(nm, sizeof nm, "gemm.%s.k0", dn);
         ADD(nm, K_DBL, &c->k0, 0, 0.0, 1e9);
-        snprintf(nm, sizeof nm, "gemm.%s.a0", dn);
-        ADD(nm, K_DBL, &c->a0, 0, 0.0, 1e15);
-        snprintf(nm, sizeof nm, "gemm.%s.wave", dn);
-        ADD(nm, K_DBL, &c->wave, 0, 0.0, 1.0);
-        snprintf(nm, sizeof nm, "gemm.%s.mem_eff", dn);
-        ADD(nm, K_DBL, &c->mem_eff, 0, 1e-6, 1.0);
     }
 #undef ADD
     return n;
@@ -492,9 +514,10 @@ sim_err_t sim_compute_profile_format(const sim_compute_profile_t *p,
     sb_printf(&b,
               "# gpusim device profile (sim/compute/profile.h).\n"
               "# Peaks are dense TFLOP/s per dtype; bandwidths 1e9 B/s;\n"
-              "# times s.  GEMM efficiency: e_max * m/(m+m0) * n/(n+n0)\n"
-              "#   * k/(k+k0) * u * q^wave, u = A/(A+a0), A = (m+m0)*n,\n"
-              "#   q = wave-quantisation tail on sm_count SMs (fit.h).\n"
+              "# times s.  GEMM time: tile schedule on sm_count SMs\n"
+              "#   (e_max, tile_s, iter_s, l2_GBps, split_*, wave),\n"
+              "#   bounded by bytes / (hbm * mem_eff); m0, n0, k0 only\n"
+              "#   when sm_count = 0 (fit.h).\n"
               "# calibrated = no means catalog peaks with default "
               "efficiencies.\n");
     for (int i = 0; i < nkeys; i++) {

@@ -51,23 +51,31 @@ const char *sim_compute_dtype_name(sim_compute_dtype_t dt);
 int sim_compute_dtype_parse(const char *name, sim_compute_dtype_t *out);
 
 /*
- * GEMM efficiency curve for one dtype (the model is explained in fit.h):
- *   parallelism        u   = A/(A+a0), A = (m+m0)*n
- *   wave tail          q   = (T/S) / ceil(T/S), T = ceil(m/128)*ceil(n/128)
- *                      output tiles, S = SM count (q = 1 when T < S)
- *   compute efficiency e_c = e_max * m/(m+m0) * n/(n+n0) * k/(k+k0) * u
- *                            * q^wave
- *   memory efficiency  e_m = mem_eff * u
+ * GEMM timing curve for one dtype (the model is explained in fit.h).
+ * On a device with a known SM count (sm_count > 0) the tile model is used:
+ *   per k-iteration  t_it = max(2·BM·BN·BK / (P/S · e_max),
+ *                               (BM+BN)·BK·elem / (sm_GBps·1e9))
+ *   per work unit    tile_s + (iterations / splits)·t_it
+ *   kernel           waves·unit + (splits − 1)·split_s, tile and splits
+ *                    (≤ split_max) chosen per shape for the least time
+ * and the result is bounded below by bytes / (HBM · mem_eff).  Without an
+ * SM count (a CPU) the tile terms are off and the continuous padding
+ * factors take over: e_c = e_max · m/(m+m0) · n/(n+n0) · k/(k+k0).
  */
 typedef struct sim_compute_gemm_curve {
     int fitted;      /* 1 when fitted from timings, 0 when defaults */
-    double e_max;    /* asymptotic fraction of the dense peak, (0, 1] */
-    double m0;       /* half-saturation sizes of each dimension (elements) */
+    double e_max;    /* tensor-pipe efficiency in the k-loop, (0, 1] */
+    double mem_eff;  /* fraction of HBM bandwidth when memory-bound, (0, 1] */
+    double wave;     /* how much of the last partial wave shows, [0, 1] */
+    double tile_s;   /* fixed time per work unit: prologue + epilogue, s */
+    double iter_s;   /* least time of one k-step: load latency over the
+                        pipeline stages, s */
+    double l2_GBps;  /* operand bandwidth all busy SMs share, 1e9 B/s */
+    double split_max; /* most k-splits a library uses, >= 1 */
+    double split_s;  /* cost of each extra split (reduction), s */
+    double m0;       /* no-SM-count model: half-saturation sizes */
     double n0;
     double k0;
-    double a0;       /* parallelism half-saturation, output elements */
-    double wave;     /* exponent of the wave-quantisation factor, [0, 1] */
-    double mem_eff;  /* fraction of HBM bandwidth when memory-bound, (0, 1] */
     size_t rows;     /* timing rows used by the fit (0 when defaults) */
 } sim_compute_gemm_curve_t;
 

@@ -171,32 +171,82 @@ double sim_compute_op_bytes(const sim_compute_op_t *op)
     return -1.0;
 }
 
-/* Output tile edge assumed by the wave factor: 128x128 is the common
- * Hopper/Ampere GEMM tile (CUTLASS sm90 defaults, DeepGEMM's BLOCK_M);
- * libraries that pick other tiles or split work (stream-K) show a weaker
- * tail, which the fitted exponent `wave` absorbs. */
-#define WAVE_TILE 128.0
+/*
+ * Candidate output tiles: the Hopper warpgroup MMA works on 64-row slices
+ * (wgmma m64nNk*, PTX ISA 8.0 §9.7.14), and CUTLASS sm90 kernels and
+ * DeepGEMM use BLOCK_M 64 or 128 with BLOCK_N up to 256.  The k-step of
+ * one pipeline stage is 128 bytes of K (64 BF16 or 128 FP8 elements, the
+ * CUTLASS sm90 and DeepGEMM BLOCK_K).
+ */
+static const double tile_ms[] = {64.0, 128.0};
+static const double tile_ns[] = {64.0, 128.0, 256.0};
+#define K_STEP_BYTES 128.0
 
-void sim_compute_gemm_efficiency(const sim_compute_gemm_curve_t *c,
-                                 double sm_count, double m, double n,
-                                 double k, double *e_c, double *e_m)
+/* Time of one bm×bn tile choice; see fit.h for the model. */
+static double tile_time(const sim_compute_gemm_curve_t *c,
+                        const sim_compute_gemm_dev_t *dv,
+                        const sim_compute_gemm_shape_t *g, double batch,
+                        double bm, double bn, sim_compute_gemm_plan_t *pl)
 {
-    double ec = c->e_max, em = c->mem_eff;
-    if (m > 0.0 && n > 0.0 && k > 0.0) {
-        double a = (m + c->m0) * n;
-        double u = a / (a + c->a0);
-        ec *= (m / (m + c->m0)) * (n / (n + c->n0)) * (k / (k + c->k0)) * u;
-        em *= u;
-        double tiles = ceil(m / WAVE_TILE) * ceil(n / WAVE_TILE);
-        if (sm_count >= 1.0 && tiles >= sm_count && c->wave > 0.0) {
-            double waves = tiles / sm_count;
-            ec *= pow(waves / ceil(waves), c->wave);
+    double sms = dv->sm_count;
+    double bk = fmax(1.0, floor(K_STEP_BYTES / g->in_bytes));
+    double tiles = batch * ceil(g->m / bm) * ceil(g->n / bn);
+    double iters = ceil(g->k / bk);
+    double t_c = 2.0 * bm * bn * bk / (dv->peak_flops / sms * c->e_max);
+    double s = 1.0;
+    if (tiles < sms && c->split_max > 1.0 && iters > 1.0) {
+        /* Least tile_s + loop/s + (s−1)·split_s, within the idle SMs. */
+        s = fmin(fmin(sms / tiles, c->split_max), iters);
+        if (c->split_s > 0.0)
+            s = fmin(s, sqrt(iters * fmax(t_c, c->iter_s) / c->split_s));
+        s = fmax(s, 1.0);
+    }
+    /* The busy SMs share the L2's operand bandwidth. */
+    double busy = fmin(tiles * s, sms);
+    double t_l2 = c->l2_GBps > 0.0
+                      ? busy * (bm + bn) * bk * g->in_bytes / (c->l2_GBps * 1e9)
+                      : 0.0;
+    double loop = iters * fmax(fmax(t_c, c->iter_s), t_l2);
+    double x = tiles * s / sms;
+    double waves = x <= 1.0 ? 1.0
+                            : pow(ceil(x), c->wave) * pow(x, 1.0 - c->wave);
+    pl->tile_m = (int)bm;
+    pl->tile_n = (int)bn;
+    pl->tiles = tiles;
+    pl->splits = s;
+    pl->waves = waves;
+    pl->compute_s = waves * (c->tile_s + loop / s) +
+                    (s - 1.0) * c->split_s;
+    return pl->compute_s;
+}
+
+double sim_compute_gemm_compute_time(const sim_compute_gemm_curve_t *c,
+                                     const sim_compute_gemm_dev_t *dev,
+                                     const sim_compute_gemm_shape_t *g,
+                                     sim_compute_gemm_plan_t *plan)
+{
+    sim_compute_gemm_plan_t best = {0, 0, 0.0, 1.0, 0.0, 0.0}, pl;
+    double batch = g->batch >= 1.0 ? g->batch : 1.0;
+    if (g->m > 0.0 && g->n > 0.0 && g->k > 0.0 && dev->peak_flops > 0.0) {
+        if (dev->sm_count >= 1.0) {
+            best.compute_s = INFINITY;
+            for (size_t i = 0; i < sizeof tile_ms / sizeof tile_ms[0]; i++)
+                for (size_t j = 0; j < sizeof tile_ns / sizeof tile_ns[0];
+                     j++)
+                    if (tile_time(c, dev, g, batch, tile_ms[i], tile_ns[j],
+                                  &pl) < best.compute_s)
+                        best = pl;
+        } else {
+            double e = c->e_max * (g->m / (g->m + c->m0)) *
+                       (g->n / (g->n + c->n0)) * (g->k / (g->k + c->k0));
+            best.tiles = batch;
+            best.compute_s =
+                2.0 * batch * g->m * g->n * g->k / (dev->peak_flops * e);
         }
     }
-    if (e_c != NULL)
-        *e_c = ec;
-    if (e_m != NULL)
-        *e_m = em;
+    if (plan != NULL)
+        *plan = best;
+    return best.compute_s;
 }
 
 /* The dtype an op computes in, or -1 for ops on the vector units. */
@@ -228,13 +278,9 @@ sim_err_t sim_compute_estimate(const sim_compute_profile_t *p,
                             "unknown dtype %d", dt);
     peak_tflops = dt >= 0 ? p->peak_tflops[dt] : p->vector_tflops;
     switch (op->kind) {
-    case SIM_COMPUTE_OP_GEMM: {
-        const sim_compute_gemm_curve_t *c = &p->gemm[dt];
-        sim_compute_gemm_efficiency(c, p->sm_count, (double)op->u.gemm.m,
-                                    (double)op->u.gemm.n,
-                                    (double)op->u.gemm.k, &ce, &me);
+    case SIM_COMPUTE_OP_GEMM:
+        me = p->gemm[dt].mem_eff;
         break;
-    }
     case SIM_COMPUTE_OP_ATTENTION: {
         double l = (double)op->u.attn.kv_len;
         ce = l > 0.0 ? p->attn_e_max * l / (l + p->attn_l0) : p->attn_e_max;
@@ -262,7 +308,21 @@ sim_err_t sim_compute_estimate(const sim_compute_profile_t *p,
                             p->device);
     out->flops = flops;
     out->bytes = bytes;
-    out->compute_s = flops > 0.0 ? flops / (peak_tflops * 1e12 * ce) : 0.0;
+    if (op->kind == SIM_COMPUTE_OP_GEMM) {
+        const sim_compute_gemm_t *g = &op->u.gemm;
+        sim_compute_gemm_dev_t dv = {peak_tflops * 1e12, p->sm_count};
+        sim_compute_gemm_shape_t sh = {(double)g->m, (double)g->n,
+                                       (double)g->k, (double)g->batch,
+                                       sim_compute_dtype_bytes(g->dtype)};
+        out->compute_s =
+            sim_compute_gemm_compute_time(&p->gemm[dt], &dv, &sh, NULL);
+        ce = out->compute_s > 0.0 ? flops / (peak_tflops * 1e12 *
+                                             out->compute_s)
+                                  : p->gemm[dt].e_max;
+    } else {
+        out->compute_s =
+            flops > 0.0 ? flops / (peak_tflops * 1e12 * ce) : 0.0;
+    }
     out->memory_s = bytes > 0.0 ? bytes / (bw * 1e9 * me) : 0.0;
     out->launch_s = p->launch_s;
     out->compute_eff = ce;

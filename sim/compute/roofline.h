@@ -6,7 +6,8 @@
  *          + launch overhead
  *
  * e_c and e_m come from the profile (fitted curves or documented defaults,
- * see profile.h and fit.h).  FLOPs count a multiply-add as 2.  Byte counts
+ * see profile.h and fit.h); for GEMMs the compute time is the tile
+ * schedule of fit.h and e_c = FLOPs / (peak * that time).  FLOPs count a multiply-add as 2.  Byte counts
  * are the compulsory HBM traffic of a fused kernel that reads each input and
  * writes each output once (caches never re-read); that is the lower bound a
  * good kernel approaches, and the efficiency absorbs the rest.
@@ -133,13 +134,39 @@ sim_err_t sim_compute_estimate(const sim_compute_profile_t *p,
                                sim_compute_estimate_t *out,
                                sim_diag_t *diag);
 
-/* Compute and memory efficiency of a GEMM shape from curve c on a device
- * with sm_count SMs (0: no wave factor); formulas in profile.h and fit.h.
- * Either output pointer may be NULL.  Sizes <= 0 give the asymptotes.
- * Cost: O(1). */
-void sim_compute_gemm_efficiency(const sim_compute_gemm_curve_t *c,
-                                 double sm_count, double m, double n,
-                                 double k, double *e_c, double *e_m);
+/* How the tile model (fit.h) runs one GEMM. */
+typedef struct sim_compute_gemm_plan {
+    int tile_m, tile_n; /* chosen output tile; 0 in the no-SM-count model */
+    double tiles;       /* output tiles, all batches */
+    double splits;      /* k-splits per tile (1 = none; continuous) */
+    double waves;       /* effective waves of work units over the SMs */
+    double compute_s;   /* time of the tile schedule, s (no launch) */
+} sim_compute_gemm_plan_t;
+
+/* The device as the GEMM model sees it. */
+typedef struct sim_compute_gemm_dev {
+    double peak_flops; /* dense peak of the dtype, FLOP/s */
+    double sm_count;   /* 0: unknown (the continuous no-tile model) */
+} sim_compute_gemm_dev_t;
+
+/* One GEMM problem: batch products C[m,n] = A[m,k] B[k,n]. */
+typedef struct sim_compute_gemm_shape {
+    double m, n, k;
+    double batch;      /* < 1 is treated as 1 */
+    double in_bytes;   /* per element of A and B */
+} sim_compute_gemm_shape_t;
+
+/*
+ * Compute-side time of shape under curve c on device dev: the tile model
+ * of fit.h, the least time over the candidate tiles (the continuous model
+ * when dev->sm_count < 1).  The whole-kernel HBM bound and the launch
+ * overhead are not included (sim_compute_estimate adds them).  plan may be
+ * NULL.  Sizes <= 0 or a peak <= 0 give 0.  Cost: O(1) (6 tiles).
+ */
+double sim_compute_gemm_compute_time(const sim_compute_gemm_curve_t *c,
+                                     const sim_compute_gemm_dev_t *dev,
+                                     const sim_compute_gemm_shape_t *shape,
+                                     sim_compute_gemm_plan_t *plan);
 
 /* Convenience: sim_compute_estimate's time_s for a GEMM, or a negative
  * value when it fails.  Cost: O(1). */

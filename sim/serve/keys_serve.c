@@ -6,12 +6,15 @@
  */
 #include "sim/serve/keys_serve.h"
 
+#include "sim/serve/autoscale.h"
+
 const char *const sim_serve_routers[] = {"round-robin", "least-outstanding",
                                          "shortest-queue", NULL};
 const char *const sim_serve_kinds[] = {"llm", "fixed-work", NULL};
 const char *const sim_serve_dtypes[] = {"bf16", "fp8", NULL};
 const char *const sim_serve_arrivals[] = {"poisson", "gamma", "diurnal",
-                                          "spike",   "trace", NULL};
+                                          "spike",   "trace", "closed",
+                                          NULL};
 const char *const sim_serve_dists[] = {"fixed", "uniform", "lognormal",
                                        "exponential", NULL};
 const char *const sim_serve_traces[] = {"azure-code", "azure-conv",
@@ -63,7 +66,12 @@ const cfg_key_t sim_serve_keys_service[] = {
 const cfg_key_t sim_serve_keys_traffic[] = {
     {"traffic", "arrival", CFG_ENUM, "poisson", 0, 0, sim_serve_arrivals, 0,
      "arrival process: poisson, gamma (bursty, see cv), diurnal, spike "
-     "(flash crowd), trace (replay)"},
+     "(flash crowd), trace (replay), closed (clients with think time)"},
+    {"traffic", "clients", CFG_INT, "16", 1, 10000000, NULL, 0,
+     "closed: concurrent clients, each sending its next request a think "
+     "time after its last one finished"},
+    {"traffic", "think_time", CFG_TIME, "1s", 0, 1e9, NULL, 0,
+     "closed: mean think time (exponential; 0 = none)"},
     {"traffic", "rate", CFG_RATE, "4/s", 1e-9, 1e9, NULL, 0,
      "mean (diurnal) or base (spike) arrival rate"},
     {"traffic", "cv", CFG_DOUBLE, "1", 0.01, 100, NULL, 0,
@@ -104,6 +112,12 @@ const cfg_key_t sim_serve_keys_traffic[] = {
      "lognormal: coefficient of variation of output lengths"},
     {"traffic", "output_max", CFG_COUNT, "0", 0, 1e7, NULL, 0,
      "uniform: high end; otherwise a clamp (0 = none)"},
+    {"traffic", "sizes_from", CFG_ENUM, "none", 0, 0,
+     (const char *const[]){"none", "azure-code", "azure-conv", "mooncake",
+                           "genai", NULL},
+     0,
+     "generators: draw prompt and output tokens (or, genai, work) from "
+     "this embedded trace's rows instead of the *_dist keys"},
     {"traffic", "work", CFG_TIME, "2s", 1e-6, 1e6, NULL, 0,
      "fixed-work: GPU-seconds per request at batch 1 (mean)"},
     {"traffic", "work_dist", CFG_ENUM, "fixed", 0, 0, sim_serve_dists, 0,
@@ -117,6 +131,63 @@ const cfg_key_t sim_serve_keys_traffic[] = {
      "trace: multiply arrival times (0.5 = twice as fast)"},
     {"traffic", "rate_scale", CFG_DOUBLE, "1", 1e-9, 1e6, NULL, 0,
      "trace: thin (< 1) or replicate (> 1) requests at constant time"},
+    CFG_KEY_END,
+};
+
+const cfg_key_t sim_serve_keys_autoscale[] = {
+    {"autoscale", "policy", CFG_ENUM, "fixed", 0, 0, sim_autoscale_policies,
+     0,
+     "fixed (service.replicas throughout), utilisation (Kubernetes HPA), "
+     "concurrency (Knative KPA), queue (one replica per target waiting), "
+     "schedule (replicas by hour of day)"},
+    {"autoscale", "min", CFG_INT, "0", 0, 1000000, NULL, 0,
+     "fewest replicas (0 = scale to zero: requests wait at the router)"},
+    {"autoscale", "max", CFG_INT, "64", 1, 1000000, NULL, 0,
+     "most replicas"},
+    {"autoscale", "initial", CFG_INT, "auto", 0, 1000000, NULL, CFG_F_AUTO,
+     "replicas warm at the start; auto = service.replicas (clamped to "
+     "min..max)"},
+    {"autoscale", "target", CFG_DOUBLE, "0.7", 1e-6, 1e6, NULL, 0,
+     "utilisation: busy fraction in (0, 1]; concurrency: requests in "
+     "system per replica; queue: waiting requests per added replica"},
+    {"autoscale", "interval", CFG_TIME, "10s", 1e-3, 1e6, NULL, 0,
+     "evaluation period of the autoscaler"},
+    {"autoscale", "scale_up_delay", CFG_TIME, "0s", 0, 1e7, NULL, 0,
+     "scale-up stabilisation window: a rise must last this long (HPA "
+     "default 0 s)"},
+    {"autoscale", "scale_down_delay", CFG_TIME, "5min", 0, 1e7, NULL, 0,
+     "scale-down stabilisation window (HPA default 300 s)"},
+    {"autoscale", "cold_start", CFG_TIME, "30s", 0, 1e6, NULL, 0,
+     "container start before the weight load (DESIGN.md's example 30 s)"},
+    {"autoscale", "weight_load", CFG_ENUM, "bandwidth", 0, 0,
+     (const char *const[]){"bandwidth", "genai", NULL}, 0,
+     "weight load time: bandwidth (model bytes / storage_bandwidth) or "
+     "genai (draws from the Alibaba GenAI trace's base-model load "
+     "latencies)"},
+    {"autoscale", "storage_bandwidth", CFG_BANDWIDTH, "2GB/s", 0, 1e15,
+     NULL, 0,
+     "bandwidth of the weight load from storage to a replica (0 = "
+     "instant)"},
+    {"autoscale", "weights", CFG_BYTES, "auto", 0, 1e15, NULL, CFG_F_AUTO,
+     "bytes a replica loads; auto = parameters x dtype bytes"},
+    {"autoscale", "gpu_cap", CFG_INT, "0", 0, 100000000, NULL, 0,
+     "GPUs the provider can supply (0 = unlimited): replicas <= cap/tp"},
+    {"autoscale", "schedule", CFG_STRING, "none", 0, 0, NULL, 0,
+     "schedule: 24 comma-separated replica counts, hour 0 first"},
+    {"autoscale", "billing", CFG_ENUM, "reserved", 0, 0, sim_billing_names,
+     0,
+     "cost_usd: reserved (peak replicas always on), elastic (per-second "
+     "replica time incl. cold starts), mixed (reserved base + elastic "
+     "burst)"},
+    {"autoscale", "reserved", CFG_INT, "0", 0, 1000000, NULL, 0,
+     "mixed billing: replicas reserved always on"},
+    {"autoscale", "gpu_hour_usd", CFG_DOUBLE, "12.29", 0, 1e6, NULL, 0,
+     "on-demand (elastic) USD per GPU-hour (AWS p5 H100 list price, "
+     "prices.ini [aws.H100-SXM])"},
+    {"autoscale", "reserved_gpu_hour_usd", CFG_DOUBLE, "7.25", 0, 1e6, NULL,
+     0,
+     "reserved USD per GPU-hour (AWS p5 1-year, prices.ini "
+     "[aws.H100-SXM])"},
     CFG_KEY_END,
 };
 

@@ -4,7 +4,9 @@
  * Built-in shapes are copied from the models' Hugging Face config.json
  * files: meta-llama/Meta-Llama-3-8B and -70B (num_hidden_layers,
  * hidden_size, num_attention_heads, num_key_value_heads,
- * intermediate_size, vocab_size), meta-llama/Llama-2-7b-hf.
+ * intermediate_size, vocab_size), meta-llama/Llama-2-7b-hf,
+ * Qwen/Qwen2.5-14B and Qwen/Qwen3-32B (head_dim 128 from config.json;
+ * Qwen3's 64 x 128 query width exceeds its hidden size 5120).
  */
 #include "sim/serve/perf.h"
 
@@ -20,6 +22,8 @@ static const sim_serve_model_t builtin[] = {
     {"llama3-8b", 32, 4096, 32, 8, 128, 14336, 128256, 1, 0, 0.0},
     {"llama3-70b", 80, 8192, 64, 8, 128, 28672, 128256, 1, 0, 0.0},
     {"llama2-7b", 32, 4096, 32, 32, 128, 11008, 32000, 1, 0, 0.0},
+    {"qwen2.5-14b", 48, 5120, 40, 8, 128, 13824, 152064, 1, 0, 0.0},
+    {"qwen3-32b", 64, 5120, 64, 8, 128, 25600, 151936, 1, 0, 0.0},
 };
 
 sim_err_t sim_serve_model_builtin(const char *name, sim_serve_model_t *out,
@@ -32,7 +36,8 @@ sim_err_t sim_serve_model_builtin(const char *name, sim_serve_model_t *out,
         }
     return sim_diag_set(diag, SIM_ERR_NOTFOUND, NULL, 0, "service.model",
                         "unknown model '%s': built-in shapes are "
-                        "llama3-8b, llama3-70b, llama2-7b",
+                        "llama3-8b, llama3-70b, llama2-7b, qwen2.5-14b, "
+                        "qwen3-32b",
                         name);
 }
 

@@ -42,8 +42,8 @@ typedef struct sim_serve_model {
     double params;   /* total parameters; 0 = computed from the shape */
 } sim_serve_model_t;
 
-/* Fill *out with a built-in shape: "llama3-8b", "llama3-70b", "llama2-7b"
- * (case-insensitive).  Returns SIM_OK or SIM_ERR_NOTFOUND (diag lists the
+/* Fill *out with a built-in shape: "llama3-8b", "llama3-70b", "llama2-7b",
+ * "qwen2.5-14b", "qwen3-32b" (case-insensitive).  Returns SIM_OK or SIM_ERR_NOTFOUND (diag lists the
  * names).  O(1). */
 sim_err_t sim_serve_model_builtin(const char *name, sim_serve_model_t *out,
                                   sim_diag_t *diag);

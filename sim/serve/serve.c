@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sim/core/jsonout.h"
+#include "sim/engine/rng.h"
 #include "sim/serve/serve_int.h"
 
 /* Defaults, with their sources (also shown in keys_serve.c):
@@ -49,6 +50,9 @@ void sim_serve_config_defaults(sim_serve_config_t *cfg)
     cfg->slo_ttft_s = 2.0;
     cfg->slo_tpot_s = 0.1;
     cfg->series_interval_s = 60.0;
+    sim_autoscale_defaults(&cfg->autoscale);
+    cfg->initial_replicas = -1;
+    cfg->seed = 1;
 }
 
 sim_err_t sim_serve_config_set_gpu(sim_serve_config_t *cfg,
@@ -111,10 +115,21 @@ sim_err_t sim_serve_config_check(const sim_serve_config_t *cfg,
           cfg->replicas);
     RANGE(cfg->max_num_seqs >= 1 && cfg->max_num_seqs <= 1000000,
           "service.max_num_seqs", "max_num_seqs must lie in [1, 1e6]");
+    RANGE(cfg->closed_clients >= 0 && cfg->closed_clients <= 10000000 &&
+              cfg->think_s >= 0.0 && isfinite(cfg->think_s),
+          "traffic.clients", "clients must lie in [0, 1e7], think >= 0");
     RANGE(cfg->series_interval_s > 0.0, "serve.series_interval",
           "the series interval must be positive");
     RANGE(cfg->slo_ttft_s > 0.0 && cfg->slo_tpot_s > 0.0, "slo.ttft",
           "SLO bounds must be positive");
+    sim_err_t ae = sim_autoscale_check(&cfg->autoscale, diag);
+    if (ae != SIM_OK)
+        return ae;
+    RANGE(cfg->autoscale.policy == SIM_AUTOSCALE_FIXED ||
+              sim_autoscale_ceiling(&cfg->autoscale, cfg->tp) >= 1,
+          "autoscale.gpu_cap", "the GPU cap leaves room for no replica of "
+                               "%d GPUs",
+          cfg->tp);
     if (cfg->kind == WL_REQ_FIXED_WORK) {
         RANGE(cfg->batch_alpha >= 0.0 && isfinite(cfg->batch_alpha),
               "service.batch_alpha", "batch_alpha must be >= 0");
@@ -166,6 +181,9 @@ void sim_serve_result_destroy(sim_serve_result_t *res)
     free(res->series_arrivals);
     free(res->series_queue);
     free(res->series_running);
+    free(res->series_warm);
+    free(res->series_provisioning);
+    free(res->series_util);
     memset(res, 0, sizeof *res);
 }
 
@@ -186,8 +204,19 @@ static void account(serve_run_t *run, int64_t delta)
     run->in_system += delta;
 }
 
-/* Grow the series arrays to hold bucket idx. */
-static int series_reserve(serve_run_t *run, size_t idx)
+/* Grow one series array to cap entries, zero-filling; 0 or -1. */
+static int grow_series(double **v, size_t old, size_t cap)
+{
+    double *a = realloc(*v, cap * sizeof *a);
+    if (a == NULL)
+        return -1;
+    for (size_t i = old; i < cap; i++)
+        a[i] = 0.0;
+    *v = a;
+    return 0;
+}
+
+int serve_series_reserve(serve_run_t *run, size_t idx)
 {
     sim_serve_result_t *r = run->res;
     if (idx < run->series_cap) {
@@ -198,23 +227,23 @@ static int series_reserve(serve_run_t *run, size_t idx)
     size_t cap = run->series_cap ? run->series_cap : 64;
     while (cap <= idx)
         cap *= 2;
-    double *a = realloc(r->series_arrivals, cap * sizeof *a);
-    if (a != NULL)
-        r->series_arrivals = a;
-    double *q = realloc(r->series_queue, cap * sizeof *q);
-    if (q != NULL)
-        r->series_queue = q;
-    double *u = realloc(r->series_running, cap * sizeof *u);
-    if (u != NULL)
-        r->series_running = u;
-    if (a == NULL || q == NULL || u == NULL)
-        return -1;
-    for (size_t i = run->series_cap; i < cap; i++)
-        a[i] = q[i] = u[i] = 0.0;
+    double **all[] = {&r->series_arrivals, &r->series_queue,
+                      &r->series_running,  &r->series_warm,
+                      &r->series_provisioning, &r->series_util};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (grow_series(all[i], run->series_cap, cap) != 0)
+            return -1; /* the grown ones keep their (zeroed) tails */
     run->series_cap = cap;
     r->n_series = idx + 1;
     return 0;
 }
+
+int serve_run_over(const serve_run_t *run)
+{
+    return run->stream_done && run->in_system == 0;
+}
+
+static void client_next(serve_run_t *run, int32_t c);
 
 void serve_finish(serve_run_t *run, replica_t *rp, int32_t si)
 {
@@ -253,6 +282,9 @@ void serve_finish(serve_run_t *run, replica_t *rp, int32_t si)
     if (now > run->end_t)
         run->end_t = now;
     run->free_list[run->n_free++] = si;
+    serve_fleet_released(run, rp);
+    if (s->client >= 0)
+        client_next(run, s->client);
 }
 
 /* A free sequence slot, growing the pool; -1 when out of memory. */
@@ -277,35 +309,55 @@ static int32_t seq_alloc(serve_run_t *run)
     return (int32_t)run->n_seqs++;
 }
 
-static replica_t *route(serve_run_t *run)
-{
-    int n = run->cfg->replicas;
-    replica_t *best = &run->rep[0];
+static void on_arrival(void *ctx, void *arg);
+static void pull_next(serve_run_t *run);
 
-    switch (run->cfg->router) {
-    case SIM_SERVE_ROUTER_ROUND_ROBIN:
-        best = &run->rep[run->rr_next];
-        run->rr_next = (run->rr_next + 1) % n;
-        break;
-    case SIM_SERVE_ROUTER_LEAST_OUTSTANDING:
-        for (int i = 1; i < n; i++)
-            if (run->rep[i].outstanding < best->outstanding)
-                best = &run->rep[i];
-        break;
-    case SIM_SERVE_ROUTER_SHORTEST_QUEUE:
-        for (int i = 1; i < n; i++) {
-            const replica_t *c = &run->rep[i];
-            if (c->waiting.n < best->waiting.n ||
-                (c->waiting.n == best->waiting.n &&
-                 c->outstanding < best->outstanding))
-                best = &run->rep[i];
-        }
-        break;
-    }
-    return best;
+/* Closed loop: the stream is done when it is exhausted and no client's
+ * request is still on its way. */
+static void closed_check_done(serve_run_t *run)
+{
+    if (run->exhausted && run->n_cpending == 0)
+        run->stream_done = 1;
 }
 
-static void on_arrival(void *ctx, void *arg);
+/* Closed loop: client c thinks, then sends the stream's next request
+ * (its arrival instant ignored; its prefix hashes dropped, since they are
+ * valid only until the stream's next call). */
+static void client_next(serve_run_t *run, int32_t c)
+{
+    wl_request_t req;
+    if (run->exhausted || !run->stream->next(run->stream->ctx, &req)) {
+        run->exhausted = 1;
+        closed_check_done(run);
+        return;
+    }
+    double think = run->cfg->think_s > 0.0
+                       ? sim_rng_exponential(run->think_rng,
+                                             run->cfg->think_s)
+                       : 0.0;
+    req.hash_ids = NULL;
+    req.n_hash = 0;
+    run->cpend[c] = req;
+    run->n_cpending++;
+    sim_err_t e = sim_engine_schedule_after(
+        run->eng, sim_time_from_s(think), SIM_EQ_PRIO_DEFAULT, on_arrival,
+        run, (void *)(uintptr_t)(c + 1), NULL);
+    if (e != SIM_OK)
+        serve_fail(run, e, "cannot schedule an arrival");
+}
+
+/* After request handling: open loop pulls the next arrival; closed loop
+ * waits for the client's request to finish (or, rejected, thinks again). */
+static void after_arrival(serve_run_t *run, int32_t client, int accepted)
+{
+    if (client < 0) {
+        pull_next(run);
+        return;
+    }
+    if (!accepted)
+        client_next(run, client);
+    closed_check_done(run);
+}
 
 /* Pull the next request and schedule its arrival. */
 static void pull_next(serve_run_t *run)
@@ -337,13 +389,15 @@ static void on_arrival(void *ctx, void *arg)
 {
     serve_run_t *run = ctx;
     const sim_serve_config_t *cfg = run->cfg;
-    wl_request_t req = run->pending;
+    int32_t client = (int32_t)(uintptr_t)arg - 1; /* -1: open loop */
+    wl_request_t req = client < 0 ? run->pending : run->cpend[client];
     sim_time_t now = sim_engine_now(run->eng);
-    (void)arg;
 
+    if (client >= 0)
+        run->n_cpending--;
     run->res->arrived++;
-    if (series_reserve(run, (size_t)(sim_time_to_s(now) /
-                                     cfg->series_interval_s)) != 0) {
+    if (serve_series_reserve(run, (size_t)(sim_time_to_s(now) /
+                                           cfg->series_interval_s)) != 0) {
         serve_fail(run, SIM_ERR_NOMEM, "out of memory for the series");
         return;
     }
@@ -367,14 +421,14 @@ static void on_arrival(void *ctx, void *arg)
             return;
         }
         run->res->rejected++; /* can never fit this replica's KV cache */
-        pull_next(run);
+        after_arrival(run, client, 0);
         return;
     }
     if (cfg->kind == WL_REQ_FIXED_WORK && !(req.work_s > 0.0)) {
         serve_fail(run, SIM_ERR_INPUT, "a fixed-work request needs work > 0");
         return;
     }
-    replica_t *rp = route(run);
+    replica_t *rp = serve_fleet_route(run);
     int32_t si = seq_alloc(run);
     if (si < 0) {
         serve_fail(run, SIM_ERR_NOMEM, "out of memory for requests");
@@ -386,7 +440,21 @@ static void on_arrival(void *ctx, void *arg)
     s->prompt = req.prompt_tokens;
     s->output = cfg->kind == WL_REQ_LLM ? req.output_tokens : 0;
     s->work_s = req.work_s;
-    s->replica = rp->index;
+    s->replica = -1;
+    s->client = client;
+    account(run, +1);
+    if (rp == NULL) {
+        /* No warm replica: wait at the router.  The request's prefix
+         * hashes are not kept (valid only until the stream's next call),
+         * so a request that waited here gets no prefix-cache hit. */
+        if (serve_ring_push_back(&run->router, si) != SIM_OK) {
+            serve_fail(run, SIM_ERR_NOMEM, "out of memory (router queue)");
+            return;
+        }
+        serve_fleet_wake(run);
+        after_arrival(run, client, 1);
+        return;
+    }
     if (cfg->kind == WL_REQ_LLM && cfg->prefix_cache && req.n_hash > 0 &&
         req.hash_block_tokens > 0) {
         size_t hit = sim_serve_prefix_match(rp->prefix, req.hash_ids,
@@ -402,36 +470,53 @@ static void on_arrival(void *ctx, void *arg)
             return;
         }
     }
-    if (serve_ring_push_back(&rp->waiting, si) != SIM_OK) {
+    if (serve_dispatch(run, rp, si) != SIM_OK) {
         serve_fail(run, SIM_ERR_NOMEM, "out of memory (queue)");
         return;
     }
+    after_arrival(run, client, 1);
+}
+
+sim_err_t serve_dispatch(serve_run_t *run, replica_t *rp, int32_t si)
+{
+    if (serve_ring_push_back(&rp->waiting, si) != SIM_OK)
+        return SIM_ERR_NOMEM;
+    run->seqs[si].replica = rp->index;
     rp->outstanding++;
     run->res->per_replica[rp->index]++;
-    account(run, +1);
     serve_replica_kick(rp);
-    pull_next(run);
+    return SIM_OK;
 }
 
 static void on_sample(void *ctx, void *arg)
 {
     serve_run_t *run = ctx;
     size_t k = (size_t)(uintptr_t)arg;
-    double q = 0.0, u = 0.0;
+    double q = (double)run->router.n, u = 0.0;
+    sim_serve_result_t *r = run->res;
 
-    if (series_reserve(run, k) != 0) {
+    if (serve_series_reserve(run, k) != 0) {
         serve_fail(run, SIM_ERR_NOMEM, "out of memory for the series");
         return;
     }
-    for (int i = 0; i < run->cfg->replicas; i++) {
+    for (int i = 0; i < run->n_slots; i++) {
         q += (double)run->rep[i].waiting.n;
         u += (double)run->rep[i].n_running +
              (run->cfg->kind == WL_REQ_LLM ? 0.0
                                            : (double)run->rep[i].n_sched);
     }
-    run->res->series_queue[k] = q;
-    run->res->series_running[k] = u;
-    if (run->stream_done && run->in_system == 0)
+    r->series_queue[k] = q;
+    r->series_running[k] = u;
+    r->series_warm[k] = (double)run->n_warm;
+    r->series_provisioning[k] = (double)run->n_prov;
+    /* utilisation: busy / warm replica-time over the bucket */
+    serve_fleet_account(run, sim_engine_now(run->eng));
+    double busy = serve_fleet_busy(run);
+    double warm = run->warm_area - run->sample_warm_area;
+    r->series_util[k] = warm > 0.0 ? (busy - run->sample_busy) / warm : 0.0;
+    run->sample_busy = busy;
+    run->sample_warm_area = run->warm_area;
+    if (serve_run_over(run))
         return;
     sim_time_t t = sim_time_from_s((double)(k + 2) *
                                    run->cfg->series_interval_s);
@@ -469,14 +554,31 @@ static void summarise(serve_run_t *run)
     r->queue_mean_s = sim_serve_samples_mean(&run->queue);
     r->e2e_mean_s = sim_serve_samples_mean(&run->e2e);
     r->end_s = end;
-    for (int i = 0; i < run->cfg->replicas; i++)
+    for (int i = 0; i < run->n_slots; i++)
         busy += run->rep[i].busy_s;
+    serve_fleet_account(run, run->end_t);
+    r->replicas_max = run->peak;
+    r->replica_seconds = run->rep_area;
+    r->warm_replica_seconds = run->warm_area;
+    r->cold_start_mean_s = r->cold_starts > 0
+                               ? run->cold_sum_s / (double)r->cold_starts
+                               : 0.0;
+    r->cost = sim_autoscale_cost(&run->cfg->autoscale, run->cfg->tp, end,
+                                 run->peak, run->rep_area, run->burst_area);
+    r->cost_per_mtok_usd = r->output_tokens > 0
+                               ? r->cost.cost_usd /
+                                     ((double)r->output_tokens / 1e6)
+                               : NAN;
+    r->cost_per_request_usd = r->completed > 0 ? r->cost.cost_usd /
+                                                     (double)r->completed
+                                               : NAN;
     if (end > 0.0) {
         r->throughput_tokens_per_s = (double)r->output_tokens / end;
         r->throughput_req_per_s = (double)r->completed / end;
         r->goodput_req_per_s = (double)run->within_slo / end;
         r->goodput_tokens_per_s = (double)run->within_slo_tokens / end;
-        r->gpu_utilisation = busy / ((double)run->cfg->replicas * end);
+        r->gpu_utilisation = run->warm_area > 0.0 ? busy / run->warm_area
+                                                  : 0.0;
         r->mean_in_system = run->area / end;
         r->arrival_rate = (double)r->completed / end;
     }
@@ -493,7 +595,7 @@ static void summarise(serve_run_t *run)
 static void run_destroy(serve_run_t *run)
 {
     if (run->rep != NULL)
-        for (int i = 0; i < run->cfg->replicas; i++) {
+        for (int i = 0; i < run->n_slots; i++) {
             free(run->rep[i].waiting.v);
             free(run->rep[i].running);
             free(run->rep[i].sched_seq);
@@ -501,6 +603,9 @@ static void run_destroy(serve_run_t *run)
             sim_serve_prefix_free(run->rep[i].prefix);
         }
     free(run->rep);
+    free(run->router.v);
+    free(run->cpend);
+    sim_autoscale_state_destroy(&run->as);
     free(run->seqs);
     free(run->free_list);
     free(run->chunk_buf);
@@ -530,8 +635,21 @@ sim_err_t sim_serve_run(const sim_serve_config_t *cfg,
     run.stream = stream;
     run.res = res;
     run.diag = diag;
-    res->replicas_max = cfg->replicas;
     res->series_interval_s = cfg->series_interval_s;
+    if (cfg->autoscale.policy == SIM_AUTOSCALE_FIXED) {
+        run.n_slots = cfg->replicas;
+        run.initial = cfg->replicas;
+    } else {
+        const sim_autoscale_config_t *a = &cfg->autoscale;
+        run.n_slots = sim_autoscale_ceiling(a, cfg->tp);
+        run.initial = cfg->initial_replicas >= 0 ? cfg->initial_replicas
+                                                 : cfg->replicas;
+        if (run.initial < a->min_replicas)
+            run.initial = a->min_replicas;
+        if (run.initial > run.n_slots)
+            run.initial = run.n_slots;
+    }
+    res->n_slots = run.n_slots;
     if (cfg->kind == WL_REQ_LLM) {
         run.kv_blocks = sim_serve_config_kv_blocks(cfg);
         run.watermark = (int64_t)ceil(WATERMARK_FRACTION *
@@ -539,15 +657,15 @@ sim_err_t sim_serve_run(const sim_serve_config_t *cfg,
     }
     res->kv_blocks = run.kv_blocks;
     ms = (size_t)cfg->max_num_seqs;
-    run.eng = sim_engine_new(0);
-    run.rep = calloc((size_t)cfg->replicas, sizeof *run.rep);
-    res->per_replica = calloc((size_t)cfg->replicas, sizeof *res->per_replica);
+    run.eng = sim_engine_new(cfg->seed);
+    run.rep = calloc((size_t)run.n_slots, sizeof *run.rep);
+    res->per_replica = calloc((size_t)run.n_slots, sizeof *res->per_replica);
     run.chunk_buf = malloc(ms * sizeof *run.chunk_buf);
     run.ctx_buf = malloc(ms * sizeof *run.ctx_buf);
     if (run.eng == NULL || run.rep == NULL || res->per_replica == NULL ||
         run.chunk_buf == NULL || run.ctx_buf == NULL)
         goto nomem;
-    for (int i = 0; i < cfg->replicas; i++) {
+    for (int i = 0; i < run.n_slots; i++) {
         replica_t *rp = &run.rep[i];
         rp->run = &run;
         rp->index = i;
@@ -566,7 +684,18 @@ sim_err_t sim_serve_run(const sim_serve_config_t *cfg,
                 goto nomem;
         }
     }
-    pull_next(&run);
+    if (serve_fleet_start(&run) != SIM_OK)
+        goto nomem;
+    if (cfg->closed_clients > 0) {
+        run.cpend = calloc((size_t)cfg->closed_clients, sizeof *run.cpend);
+        run.think_rng = sim_engine_stream(run.eng, "serve.think");
+        if (run.cpend == NULL || run.think_rng == NULL)
+            goto nomem;
+        for (int32_t c = 0; c < (int32_t)cfg->closed_clients; c++)
+            client_next(&run, c);
+    } else {
+        pull_next(&run);
+    }
     if (run.err == SIM_OK) {
         err = sim_engine_schedule_at(
             run.eng, sim_time_from_s(cfg->series_interval_s), SIM_EQ_PRIO_MAX,
@@ -619,6 +748,15 @@ sim_err_t sim_serve_result_json(const sim_serve_result_t *r, json_t *obj)
         {"gpu_utilisation", r->gpu_utilisation},
         {"mean_in_system", r->mean_in_system},
         {"end_s", r->end_s},
+        {"cost_usd", r->cost.cost_usd},
+        {"cost_reserved_usd", r->cost.reserved_usd},
+        {"cost_elastic_usd", r->cost.elastic_usd},
+        {"cost_mixed_usd", r->cost.mixed_usd},
+        {"cost_per_mtok_usd", r->cost_per_mtok_usd},
+        {"cost_per_request_usd", r->cost_per_request_usd},
+        {"gpu_hours", r->cost.gpu_hours},
+        {"replica_seconds", r->replica_seconds},
+        {"cold_start_mean_s", r->cold_start_mean_s},
     };
     const struct {
         const char *key;
@@ -633,6 +771,9 @@ sim_err_t sim_serve_result_json(const sim_serve_result_t *r, json_t *obj)
         {"prefix_hit_tokens", r->prefix_hit_tokens},
         {"output_tokens", r->output_tokens},
         {"kv_blocks_per_replica", r->kv_blocks},
+        {"scale_ups", r->scale_ups},
+        {"scale_downs", r->scale_downs},
+        {"cold_starts", r->cold_starts},
     };
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
         if (sim_json_set_num(obj, nums[i].key, nums[i].v) != SIM_OK)

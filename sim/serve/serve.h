@@ -61,6 +61,7 @@
 
 #include "sim/compute/profile.h"
 #include "sim/core/error.h"
+#include "sim/serve/autoscale.h"
 #include "sim/serve/perf.h"
 #include "workloads/hwcat.h"
 #include "workloads/traffic.h"
@@ -97,6 +98,17 @@ typedef struct sim_serve_config {
     sim_serve_router_t router;
     double slo_ttft_s, slo_tpot_s;
     double series_interval_s;    /* time-series bucket, > 0 */
+    sim_autoscale_config_t autoscale; /* fleet policy and prices */
+    int initial_replicas;        /* warm at 0 s under a dynamic policy;
+                                    < 0: `replicas` (clamped to min/max) */
+    uint64_t seed;               /* cold-start and think-time draws */
+    int64_t closed_clients;      /* > 0: closed loop of this many clients;
+                                    each sends the stream's next request
+                                    (arrival instant ignored) an
+                                    exponential think time (mean think_s,
+                                    stream "serve.think") after its last
+                                    one finished; 0: open loop */
+    double think_s;
 } sim_serve_config_t;
 
 /*
@@ -105,7 +117,8 @@ typedef struct sim_serve_config {
  * max_num_seqs 256, max_batched_tokens 8192 (DESIGN.md's [service]
  * defaults), block 16 and gpu_memory_utilization 0.9 (vLLM defaults),
  * round-robin, SLO TTFT 2 s / TPOT 100 ms ([slo] defaults), series every
- * 60 s, batch_alpha 1 (no batching gain for fixed work).  O(1).
+ * 60 s, batch_alpha 1 (no batching gain for fixed work), the fixed-fleet
+ * autoscaler (sim_autoscale_defaults).  O(1).
  */
 void sim_serve_config_defaults(sim_serve_config_t *cfg);
 
@@ -140,16 +153,30 @@ typedef struct sim_serve_result {
     double goodput_req_per_s;     /* completed within SLO / end_s */
     double goodput_tokens_per_s;
     double slo_attainment;        /* within-SLO / completed */
-    double gpu_utilisation;       /* busy replica-time / (replicas·end_s) */
+    double gpu_utilisation;       /* busy / serving (warm + draining)
+                                     replica-time */
     double mean_in_system;        /* time average of requests in system */
     double arrival_rate;          /* completed / end_s (Little's λ) */
     double little_error;          /* sim_serve_little_error of the run */
-    int64_t *per_replica;         /* requests routed to each replica */
+    int64_t *per_replica;         /* requests routed to each replica slot */
+    int n_slots;                  /* replica slots (the fleet's ceiling) */
+    int64_t scale_ups, scale_downs; /* replicas requested / released */
+    int64_t cold_starts;          /* replicas that became warm after 0 s */
+    double cold_start_mean_s;     /* mean request-to-warm time */
+    double replica_seconds;       /* provisioned (billed) replica-time */
+    double warm_replica_seconds;  /* serving replica-time */
+    sim_serve_cost_t cost;        /* reserved / elastic / mixed */
+    double cost_per_mtok_usd;     /* cost_usd per million output tokens */
+    double cost_per_request_usd;  /* cost_usd per completed request
+                                     (per image for fixed work) */
     double series_interval_s;
     size_t n_series;
     double *series_arrivals;      /* arrivals per interval */
     double *series_queue;         /* waiting requests at interval end */
     double *series_running;       /* running sequences at interval end */
+    double *series_warm;          /* serving replicas at interval end */
+    double *series_provisioning;  /* cold-starting replicas at interval end */
+    double *series_util;          /* busy / warm replica-time in interval */
 } sim_serve_result_t;
 
 /* Release the result's arrays and zero it; NULL is a no-op. */
@@ -157,7 +184,11 @@ void sim_serve_result_destroy(sim_serve_result_t *res);
 
 /*
  * Simulate the service until the stream is exhausted and every accepted
- * request has finished.  cfg and stream must not be NULL; *res is
+ * request has finished.  The fleet follows cfg->autoscale (fleet.c): under
+ * the fixed policy `replicas` replicas serve throughout; otherwise replicas
+ * are requested and released during the run, requests wait at the router
+ * while no replica is warm, and a released replica stops taking requests
+ * and finishes those it holds (running and queued) before it is off.  cfg and stream must not be NULL; *res is
  * overwritten (destroy it afterwards, also after an error).  Returns
  * SIM_OK; SIM_ERR_RANGE / SIM_ERR_INFEASIBLE from the config check;
  * SIM_ERR_INPUT when a request's kind or sizes do not fit the service or

@@ -27,6 +27,7 @@ typedef struct seq {
     int started;      /* scheduled at least once */
     int emitted;      /* first token emitted */
     int replica;
+    int32_t client;   /* closed loop: the client that sent it; -1 open */
 } seq_t;
 
 typedef struct ring {
@@ -36,9 +37,21 @@ typedef struct ring {
 
 typedef struct serve_run serve_run_t;
 
+/* Replica lifecycle (fleet.c): OFF -> PROVISIONING (cold start, billed) ->
+ * WARM (routed to) -> DRAINING (finishing what it holds, billed) -> OFF. */
+typedef enum rep_state {
+    REP_OFF = 0,
+    REP_PROVISIONING,
+    REP_WARM,
+    REP_DRAINING
+} rep_state_t;
+
 typedef struct replica {
     serve_run_t *run;
     int index;
+    rep_state_t state;
+    sim_time_t requested;  /* when provisioning began */
+    sim_eq_handle_t warm_ev; /* pending warm-up while provisioning */
     ring_t waiting;
     int32_t *running;     /* admission order */
     size_t n_running;
@@ -61,11 +74,28 @@ struct serve_run {
     int stream_done;
     wl_request_t pending;
     sim_time_t pending_t;
+    wl_request_t *cpend;  /* closed loop: each client's request in flight */
+    int64_t n_cpending;   /* closed loop: arrivals scheduled, not fired */
+    int exhausted;        /* closed loop: the stream has no more */
+    gsl_rng *think_rng;
     seq_t *seqs;
     size_t n_seqs, cap_seqs;
     int32_t *free_list;
     size_t n_free;
     replica_t *rep;
+    int n_slots;          /* replica slots: the fleet's ceiling */
+    int initial;          /* warm at 0 s */
+    int n_prov, n_warm, n_drain;
+    ring_t router;        /* requests waiting for any warm replica */
+    int drain_pending;    /* a router-drain event is pending */
+    sim_autoscale_state_t as;
+    gsl_rng *cold_rng;
+    sim_time_t fleet_last; /* fleet areas integrated up to here */
+    double rep_area, burst_area, warm_area; /* replica-seconds */
+    double busy_last;     /* busy replica-seconds at the last tick */
+    double sample_busy, sample_warm_area; /* at the last series sample */
+    int peak;             /* max provisioned + warm + draining */
+    double cold_sum_s;
     int64_t rr_next;
     int64_t kv_blocks, watermark;
     int64_t *chunk_buf, *ctx_buf; /* max_num_seqs each */
@@ -88,6 +118,35 @@ void serve_ring_pop_front(ring_t *r);
 
 /* replica.c: start an iteration if the replica is idle and has work. */
 void serve_replica_kick(replica_t *rp);
+
+/* serve.c: put sequence si on replica rp's queue (routing done). */
+sim_err_t serve_dispatch(serve_run_t *run, replica_t *rp, int32_t si);
+
+/* serve.c: grow the series arrays to hold bucket idx (0 or -1). */
+int serve_series_reserve(serve_run_t *run, size_t idx);
+
+/* fleet.c: set up slots' states and the first tick; SIM_OK or NOMEM. */
+sim_err_t serve_fleet_start(serve_run_t *run);
+
+/* fleet.c: a warm replica for a new request by the router policy, or
+ * NULL when none is warm (the request then waits at the router). */
+replica_t *serve_fleet_route(serve_run_t *run);
+
+/* fleet.c: a request was queued at the router: wake the fleet from zero. */
+void serve_fleet_wake(serve_run_t *run);
+
+/* fleet.c: rp finished a request; a draining replica with nothing left
+ * goes off. */
+void serve_fleet_released(serve_run_t *run, replica_t *rp);
+
+/* fleet.c: integrate the fleet's replica counts up to t. */
+void serve_fleet_account(serve_run_t *run, sim_time_t t);
+
+/* fleet.c: busy replica-seconds up to now, in-progress steps included. */
+double serve_fleet_busy(const serve_run_t *run);
+
+/* serve.c: has the run ended (stream done, nothing in system)? */
+int serve_run_over(const serve_run_t *run);
 
 /* serve.c: a sequence finished at now; records metrics, frees it. */
 void serve_finish(serve_run_t *run, replica_t *rp, int32_t si);

@@ -155,9 +155,9 @@ static void ideal_profile(sim_compute_profile_t *p)
     assert_int_equal(sim_compute_profile_builtin("H100", p, &d), SIM_OK);
     sim_compute_gemm_curve_t *c = &p->gemm[SIM_COMPUTE_BF16];
     c->e_max = 1.0;
-    c->m0 = c->n0 = c->k0 = c->a0 = 0.0;
-    c->wave = 0.0;
+    c->m0 = c->n0 = c->k0 = 0.0;
     c->mem_eff = 1.0;
+    p->sm_count = 0.0; /* the continuous model: no tile terms */
     p->launch_s = 0.0;
 }
 
@@ -189,6 +189,91 @@ static void test_ridge_point(void **state)
     assert_close(e.time_s, 6e6 / 1675e9 + 5e-6, 1e-12);
 }
 
+/* The tile schedule of fit.h on hand-computable cases: a device of 132 SMs
+ * at 1 TFLOP/s each, FP8 (k-step 128 elements). */
+static void test_tile_model(void **state)
+{
+    (void)state;
+    sim_compute_gemm_curve_t c;
+    sim_compute_gemm_plan_t pl;
+    memset(&c, 0, sizeof c);
+    c.e_max = 0.5;
+    c.mem_eff = 1.0;
+    c.wave = 1.0;
+    c.tile_s = 1e-6;
+    c.split_max = 1.0;
+    const sim_compute_gemm_dev_t dev = {132e12, 132.0};
+    /* One k-step of a 64x64 tile: 2·64·64·128 / (1e12 · 0.5) s. */
+    const double step64 = 2.0 * 64 * 64 * 128 / 0.5e12;
+    /* Few tiles: the smallest tile wins, one wave, 10 k-steps. */
+    sim_compute_gemm_shape_t sh = {128, 256, 1280, 1, 1.0};
+    double t = sim_compute_gemm_compute_time(&c, &dev, &sh, &pl);
+    assert_close(t, 1e-6 + 10.0 * step64, 1e-12);
+    assert_int_equal(pl.tile_m, 64);
+    assert_int_equal(pl.tile_n, 64);
+    assert_close(pl.tiles, 8.0, 0.0);
+    assert_close(pl.waves, 1.0, 0.0);
+    /* 264 tiles of 64x64 would take two waves; 132 tiles of 128x64 take
+     * one wave of twice the k-step and pay tile_s once: least time wins. */
+    sh = (sim_compute_gemm_shape_t){64.0 * 264, 64, 128, 1, 1.0};
+    t = sim_compute_gemm_compute_time(&c, &dev, &sh, &pl);
+    assert_close(t, 1e-6 + 2.0 * step64, 1e-12);
+    assert_int_equal(pl.tile_m, 128);
+    assert_int_equal(pl.tile_n, 64);
+    /* One more 64-row block: with strict quantisation (wave = 1) 265
+     * small tiles in 3 waves beat 133 large ones in 2 ... */
+    sh.m = 64.0 * 265;
+    t = sim_compute_gemm_compute_time(&c, &dev, &sh, &pl);
+    assert_close(pl.waves, 3.0, 1e-12);
+    assert_close(t, 3.0 * (1e-6 + step64), 1e-12);
+    /* ... while a balanced stream-K schedule (wave = 0) charges the tail
+     * pro rata and keeps the large tile. */
+    c.wave = 0.0;
+    double t_sk = sim_compute_gemm_compute_time(&c, &dev, &sh, &pl);
+    assert_close(pl.waves, 133.0 / 132.0, 1e-12);
+    assert_close(t_sk, 133.0 / 132.0 * (1e-6 + 2.0 * step64), 1e-12);
+    assert_true(t_sk < t);
+    /* Split-k: one 64x64 tile, 100 k-steps, up to 4 splits at 1 ns each. */
+    c.split_max = 4.0;
+    c.split_s = 1e-9;
+    sh = (sim_compute_gemm_shape_t){64, 64, 12800, 1, 1.0};
+    t = sim_compute_gemm_compute_time(&c, &dev, &sh, &pl);
+    assert_close(pl.splits, 4.0, 0.0);
+    assert_close(t, 1e-6 + 25.0 * step64 + 3e-9, 1e-12);
+    /* Expensive splits are not taken: s* = sqrt(I·t_step / split_s). */
+    c.split_s = 100.0 * step64;
+    t = sim_compute_gemm_compute_time(&c, &dev, &sh, &pl);
+    assert_close(pl.splits, 1.0, 1e-12);
+    assert_close(t, 1e-6 + 100.0 * step64, 1e-12);
+    /* Load latency floors a k-step; the L2 feed binds only when many SMs
+     * are busy. */
+    c.split_max = 1.0;
+    c.iter_s = 2.0 * step64;
+    t = sim_compute_gemm_compute_time(&c, &dev, &sh, &pl);
+    assert_close(t, 1e-6 + 200.0 * step64, 1e-12);
+    c.iter_s = 0.0;
+    c.l2_GBps = 100.0;
+    double one = sim_compute_gemm_compute_time(&c, &dev, &sh, &pl);
+    /* One SM pulls (64+64)·128 B per step: 164 ns at 100 GB/s < step64;
+     * 132 SMs sharing it need 21.6 us. */
+    assert_close(one, 1e-6 + 100.0 * step64, 1e-12);
+    sh = (sim_compute_gemm_shape_t){64.0 * 132, 64, 12800, 1, 1.0};
+    double full = sim_compute_gemm_compute_time(&c, &dev, &sh, &pl);
+    assert_true(full > one * 1.5);
+    /* No SM count: the continuous model, e_max · padding factors. */
+    c.m0 = 100.0;
+    c.n0 = c.k0 = 0.0;
+    const sim_compute_gemm_dev_t cpu = {1e12, 0.0};
+    sh = (sim_compute_gemm_shape_t){100, 50, 40, 2, 4.0};
+    t = sim_compute_gemm_compute_time(&c, &cpu, &sh, &pl);
+    assert_close(t, 2.0 * 2 * 100 * 50 * 40 / (1e12 * 0.5 * 0.5), 1e-12);
+    assert_int_equal(pl.tile_m, 0);
+    /* Degenerate sizes cost nothing. */
+    sh.k = 0.0;
+    assert_close(sim_compute_gemm_compute_time(&c, &dev, &sh, NULL), 0.0,
+                 0.0);
+}
+
 static void test_efficiency_shape(void **state)
 {
     (void)state;
@@ -197,16 +282,19 @@ static void test_efficiency_shape(void **state)
     assert_int_equal(sim_compute_profile_builtin("H800", &p, &d), SIM_OK);
     assert_int_equal(p.calibrated, 0);
     const sim_compute_gemm_curve_t *c = &p.gemm[SIM_COMPUTE_FP8];
-    double big, small, ktiny, em;
-    sim_compute_gemm_efficiency(c, p.sm_count, 16384, 16384, 16384, &big,
-                                &em);
-    sim_compute_gemm_efficiency(c, p.sm_count, 64, 16384, 16384, &small,
-                                NULL);
-    sim_compute_gemm_efficiency(c, p.sm_count, 16384, 16384, 128, &ktiny,
-                                NULL);
-    assert_true(big <= c->e_max && big > 0.6 * c->e_max);
-    assert_true(small < big && ktiny < big);
-    assert_true(em <= c->mem_eff);
+    sim_compute_estimate_t big, small, ktiny;
+    sim_compute_op_t g = gemm_op(16384, 16384, 16384, SIM_COMPUTE_FP8);
+    assert_int_equal(sim_compute_estimate(&p, &g, &big, &d), SIM_OK);
+    g = gemm_op(64, 16384, 16384, SIM_COMPUTE_FP8);
+    assert_int_equal(sim_compute_estimate(&p, &g, &small, &d), SIM_OK);
+    g = gemm_op(16384, 16384, 128, SIM_COMPUTE_FP8);
+    assert_int_equal(sim_compute_estimate(&p, &g, &ktiny, &d), SIM_OK);
+    assert_true(big.compute_eff <= c->e_max &&
+                big.compute_eff > 0.6 * c->e_max);
+    assert_true(big.compute_bound);
+    assert_true(small.compute_eff < big.compute_eff &&
+                ktiny.compute_eff < big.compute_eff);
+    assert_close(big.memory_eff, c->mem_eff, 0.0);
     /* An unsupported dtype is an error, not a silent zero. */
     sim_compute_profile_t a100;
     sim_compute_estimate_t e;
@@ -388,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_attention_counts),
         cmocka_unit_test(test_other_counts),
         cmocka_unit_test(test_ridge_point),
+        cmocka_unit_test(test_tile_model),
         cmocka_unit_test(test_efficiency_shape),
         cmocka_unit_test(test_profile_round_trip),
         cmocka_unit_test(test_profile_errors),

@@ -372,9 +372,9 @@ static void test_determinism(void **state)
 static void test_prefix_cache(void **state)
 {
     (void)state;
-    wl_trace_t *t;
+    wl_reqtrace_t *t;
     sim_serve_result_t on, off;
-    assert_int_equal(wl_trace_load_embedded("mooncake", &t, NULL), SIM_OK);
+    assert_int_equal(wl_reqtrace_load_embedded("mooncake", &t, NULL), SIM_OK);
     sim_serve_config_t c;
     sim_serve_config_defaults(&c);
     c.replicas = 2;
@@ -394,7 +394,7 @@ static void test_prefix_cache(void **state)
     assert_true(on.ttft_p50_s < off.ttft_p50_s);
     sim_serve_result_destroy(&on);
     sim_serve_result_destroy(&off);
-    wl_trace_free(t);
+    wl_reqtrace_free(t);
 
     sim_serve_prefix_t *p = sim_serve_prefix_new(3);
     uint32_t h[4] = {7, 8, 9, 10};

@@ -175,7 +175,7 @@ static void test_curve_and_mixture(void **state)
     const wl_embedded_file_t *f = wl_embedded_find(WL_TRACE_SERVEGEN_RATE);
     double curve[24], mean;
     assert_non_null(f);
-    assert_int_equal(wl_trace_daily_curve(f->data, f->size, f->name, curve,
+    assert_int_equal(wl_reqtrace_daily_curve(f->data, f->size, f->name, curve,
                                           &mean, NULL),
                      SIM_OK);
     assert_true(mean > 0);
@@ -298,17 +298,17 @@ static void test_determinism_and_errors(void **state)
 static void test_traces(void **state)
 {
     (void)state;
-    wl_trace_t *t;
+    wl_reqtrace_t *t;
     const wl_request_t *r;
-    assert_int_equal(wl_trace_load_embedded("azure-code", &t, NULL), SIM_OK);
-    assert_int_equal(wl_trace_count(t), 2000);
-    r = wl_trace_get(t, 0);
+    assert_int_equal(wl_reqtrace_load_embedded("azure-code", &t, NULL), SIM_OK);
+    assert_int_equal(wl_reqtrace_count(t), 2000);
+    r = wl_reqtrace_get(t, 0);
     assert_true(r->arrival_s == 0.0);
     assert_int_equal(r->prompt_tokens, 4808); /* first row of the file */
     assert_int_equal(r->output_tokens, 10);
     /* second row at 18:17:04.0319600, first at 18:17:03.9799600 */
-    assert_close(wl_trace_get(t, 1)->arrival_s, 0.052, 1e-6);
-    double span = wl_trace_span_s(t);
+    assert_close(wl_reqtrace_get(t, 1)->arrival_s, 0.052, 1e-6);
+    double span = wl_reqtrace_span_s(t);
     assert_true(span > 600 && span < 1200); /* ~14 min of the hour */
 
     wl_replay_t *rp;
@@ -332,28 +332,28 @@ static void test_traces(void **state)
     assert_true(n >= 4900 && n <= 5100); /* 2 or 3 copies each, p = 0.5 */
     sim_diag_t d = SIM_DIAG_INIT;
     assert_int_equal(wl_replay_new(t, 0, 1, 1, 1, &rp, &d), SIM_ERR_RANGE);
-    wl_trace_free(t);
+    wl_reqtrace_free(t);
 
-    assert_int_equal(wl_trace_load_embedded("mooncake", &t, NULL), SIM_OK);
-    assert_int_equal(wl_trace_count(t), 1000);
-    r = wl_trace_get(t, 0);
+    assert_int_equal(wl_reqtrace_load_embedded("mooncake", &t, NULL), SIM_OK);
+    assert_int_equal(wl_reqtrace_count(t), 1000);
+    r = wl_reqtrace_get(t, 0);
     assert_int_equal(r->prompt_tokens, 6758);
     assert_int_equal(r->n_hash, 14);
     assert_int_equal(r->hash_block_tokens, 512);
     assert_int_equal(r->hash_ids[13], 13);
-    assert_int_equal(wl_trace_get(t, 1)->hash_ids[0], 0); /* shared prefix */
-    wl_trace_free(t);
+    assert_int_equal(wl_reqtrace_get(t, 1)->hash_ids[0], 0); /* shared prefix */
+    wl_reqtrace_free(t);
 
-    assert_int_equal(wl_trace_load_embedded("genai", &t, NULL), SIM_OK);
-    r = wl_trace_get(t, 0);
+    assert_int_equal(wl_reqtrace_load_embedded("genai", &t, NULL), SIM_OK);
+    r = wl_reqtrace_get(t, 0);
     assert_int_equal(r->kind, WL_REQ_FIXED_WORK);
     assert_true(r->work_s == 32.0);
-    wl_trace_free(t);
+    wl_reqtrace_free(t);
 
     const wl_embedded_file_t *f = wl_embedded_find(WL_TRACE_GENAI_LOAD);
     double *v;
     assert_non_null(f);
-    assert_int_equal(wl_trace_latency_samples(f->data, f->size, f->name, &v,
+    assert_int_equal(wl_reqtrace_latency_samples(f->data, f->size, f->name, &v,
                                               &n, NULL),
                      SIM_OK);
     assert_int_equal(n, 2000);
@@ -364,24 +364,24 @@ static void test_traces(void **state)
     sim_diag_clear(&d);
     const char *bad = "TIMESTAMP,ContextTokens,GeneratedTokens\n"
                       "2023-11-16 18:17:03.9,10,5\n2023-11-16 xx,1,1\n";
-    assert_int_equal(wl_trace_parse(bad, strlen(bad), "bad.csv",
+    assert_int_equal(wl_reqtrace_parse(bad, strlen(bad), "bad.csv",
                                     WL_TRACE_AZURE, &t, &d),
                      SIM_ERR_INPUT);
     assert_null(t);
     assert_int_equal(d.line, 3);
-    assert_int_equal(wl_trace_load_embedded("nope", &t, NULL),
+    assert_int_equal(wl_reqtrace_load_embedded("nope", &t, NULL),
                      SIM_ERR_NOTFOUND);
     /* unsorted rows are sorted stably */
     const char *uns = "h\n2023-01-01 00:00:02,5,1\n2023-01-01 00:00:01,6,1\n"
                       "2023-01-01 00:00:02,7,1\n";
-    assert_int_equal(wl_trace_parse(uns, strlen(uns), "u", WL_TRACE_AZURE,
+    assert_int_equal(wl_reqtrace_parse(uns, strlen(uns), "u", WL_TRACE_AZURE,
                                     &t, NULL),
                      SIM_OK);
-    assert_int_equal(wl_trace_get(t, 0)->prompt_tokens, 6);
-    assert_int_equal(wl_trace_get(t, 1)->prompt_tokens, 5);
-    assert_int_equal(wl_trace_get(t, 2)->prompt_tokens, 7);
-    assert_true(wl_trace_get(t, 2)->arrival_s == 1.0);
-    wl_trace_free(t);
+    assert_int_equal(wl_reqtrace_get(t, 0)->prompt_tokens, 6);
+    assert_int_equal(wl_reqtrace_get(t, 1)->prompt_tokens, 5);
+    assert_int_equal(wl_reqtrace_get(t, 2)->prompt_tokens, 7);
+    assert_true(wl_reqtrace_get(t, 2)->arrival_s == 1.0);
+    wl_reqtrace_free(t);
 }
 
 int main(void)

@@ -1,0 +1,290 @@
+/*
+ * mpi_pool.c — the MPI work queue of a sweep (mpi_pool.h).  Compiled only
+ * with HAVE_MPI.
+ *
+ * Invariant on rank 0: handed_out - received == the variants in flight;
+ * STOP is sent only when it is 0, so every worker's last MPI_Isend has a
+ * matching receive before MPI_Finalize.
+ */
+#include "config.h"
+
+#ifdef HAVE_MPI
+
+#include "sim/plan/mpi_pool.h"
+
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/jsonout.h"
+
+enum { TAG_WORK = 1, TAG_STOP = 2, TAG_RESULT = 3 };
+
+struct mpi_pool {
+    int rank;
+    int size;
+};
+
+bool mpi_pool_launched(void)
+{
+    return getenv("OMPI_COMM_WORLD_SIZE") != NULL || getenv("PMI_SIZE") != NULL ||
+           getenv("PMIX_RANK") != NULL;
+}
+
+static sim_err_t mpi_fail(sim_diag_t *diag, int rc, const char *what)
+{
+    char msg[MPI_MAX_ERROR_STRING] = "";
+    int len = 0;
+    MPI_Error_string(rc, msg, &len);
+    return sim_diag_set(diag, SIM_ERR_LIB, NULL, 0, NULL, "MPI: %s: %s", what, msg);
+}
+
+sim_err_t mpi_pool_init(mpi_pool_t **out, sim_diag_t *diag)
+{
+    *out = NULL;
+    int rc = MPI_Init(NULL, NULL);
+    if (rc != MPI_SUCCESS)
+        return sim_diag_set(diag, SIM_ERR_LIB, NULL, 0, NULL, "MPI_Init failed (%d)", rc);
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    mpi_pool_t *p = calloc(1, sizeof *p);
+    if (p == NULL) {
+        MPI_Finalize();
+        return sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    }
+    MPI_Comm_rank(MPI_COMM_WORLD, &p->rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &p->size);
+    *out = p;
+    return SIM_OK;
+}
+
+int mpi_pool_rank(const mpi_pool_t *p) { return p->rank; }
+int mpi_pool_size(const mpi_pool_t *p) { return p->size; }
+
+uint64_t mpi_pool_fingerprint(const sweep_t *sw)
+{
+    const char *s = sweep_scenario_json(sw), *v = sweep_vary_json(sw);
+    uint64_t h = cfg_fnv1a64(s, strlen(s));
+    h ^= cfg_fnv1a64(v, strlen(v)) * 0x100000001b3ull;
+    return h ^ ((uint64_t)sweep_variant_count(sw) << 32) ^ (uint64_t)sweep_replications(sw);
+}
+
+sim_err_t mpi_pool_agree(mpi_pool_t *p, sim_err_t local, uint64_t fingerprint,
+                         sim_diag_t *diag)
+{
+    int bad = local != SIM_OK, any_bad = 0;
+    if (MPI_Allreduce(&bad, &any_bad, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD) != MPI_SUCCESS)
+        return sim_diag_set(diag, SIM_ERR_LIB, NULL, 0, NULL, "MPI_Allreduce failed");
+    if (bad)
+        return local;
+    if (any_bad)
+        return sim_diag_set(diag, SIM_ERR_USAGE, NULL, 0, NULL,
+                            "rank %d: another rank failed to set up the sweep", p->rank);
+    uint64_t root = fingerprint;
+    if (MPI_Bcast(&root, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
+        return sim_diag_set(diag, SIM_ERR_LIB, NULL, 0, NULL, "MPI_Bcast failed");
+    int differs = root != fingerprint, any_differs = 0;
+    if (MPI_Allreduce(&differs, &any_differs, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD) != MPI_SUCCESS)
+        return sim_diag_set(diag, SIM_ERR_LIB, NULL, 0, NULL, "MPI_Allreduce failed");
+    if (any_differs)
+        return sim_diag_set(diag, SIM_ERR_USAGE, NULL, 0, NULL,
+                            "rank %d: the ranks disagree on the sweep (different "
+                            "arguments or scenario files?)%s", p->rank,
+                            differs ? " — this rank differs from rank 0" : "");
+    return SIM_OK;
+}
+
+/* ---- rank 0 ---------------------------------------------------------------- */
+
+static sim_err_t send_work(const sweep_item_t *it, int dest, sim_diag_t *diag)
+{
+    int64_t buf[1 + SWEEP_MAX_REPLICATIONS];
+    buf[0] = (int64_t)it->variant;
+    memcpy(buf + 1, it->reps, it->n_reps * sizeof *it->reps);
+    int rc = MPI_Send(buf, (int)(1 + it->n_reps), MPI_INT64_T, dest, TAG_WORK, MPI_COMM_WORLD);
+    return rc == MPI_SUCCESS ? SIM_OK : mpi_fail(diag, rc, "sending work");
+}
+
+/* Receive the result whose envelope is st and commit it. */
+static sim_err_t receive_result(const sweep_t *sw, sim_store_t *store,
+                                int64_t sweep_id, MPI_Status *st,
+                                size_t *n_failed, sim_diag_t *diag)
+{
+    int len = 0;
+    MPI_Get_count(st, MPI_CHAR, &len);
+    char *text = malloc((size_t)len + 1);
+    if (text == NULL)
+        return sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    int rc = MPI_Recv(text, len, MPI_CHAR, st->MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD,
+                      MPI_STATUS_IGNORE);
+    if (rc != MPI_SUCCESS) {
+        free(text);
+        return mpi_fail(diag, rc, "receiving a result");
+    }
+    text[len] = '\0';
+    json_t *outcome = json_loads(text, 0, NULL);
+    free(text);
+    sim_err_t err;
+    const char *fatal = json_string_value(json_object_get(outcome, "fatal"));
+    size_t f = 0;
+    if (outcome == NULL)
+        err = sim_diag_set(diag, SIM_ERR_INPUT, NULL, 0, NULL,
+                           "rank %d sent a result that is not JSON", st->MPI_SOURCE);
+    else if (fatal != NULL)
+        err = sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL, "rank %d: %s",
+                           st->MPI_SOURCE, fatal);
+    else
+        err = sweep_commit(sw, store, sweep_id, outcome, &f, diag);
+    *n_failed += f;
+    json_decref(outcome);
+    return err;
+}
+
+sim_err_t mpi_pool_coordinate(mpi_pool_t *p, const sweep_t *sw, sim_store_t *st,
+                              int64_t sweep_id, const sweep_todo_t *todo,
+                              sweep_progress_fn progress, void *ctx,
+                              size_t *n_failed, sim_diag_t *diag)
+{
+    size_t next = 0, done = 0, failed = 0;
+    sim_err_t err = SIM_OK;
+    bool self = p->size <= 2;
+    for (int round = 0; round < MPI_POOL_DEPTH; round++)
+        for (int w = 1; w < p->size && next < todo->n && err == SIM_OK; w++)
+            err = send_work(&todo->items[next++], w, diag);
+
+    while (err == SIM_OK && done < todo->n) {
+        /* Every result that has arrived, then one variant of our own. */
+        int flag = 1;
+        MPI_Status status;
+        while (err == SIM_OK && flag) {
+            int rc = MPI_Iprobe(MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &flag, &status);
+            if (rc != MPI_SUCCESS) {
+                err = mpi_fail(diag, rc, "probing for results");
+                break;
+            }
+            if (!flag)
+                break;
+            err = receive_result(sw, st, sweep_id, &status, &failed, diag);
+            if (err == SIM_OK && progress != NULL)
+                progress(++done, todo->n, ctx);
+            else if (err == SIM_OK)
+                ++done;
+            if (err == SIM_OK && next < todo->n)
+                err = send_work(&todo->items[next++], status.MPI_SOURCE, diag);
+        }
+        if (err != SIM_OK || done == todo->n)
+            break;
+        if (self && next < todo->n) {
+            const sweep_item_t *it = &todo->items[next++];
+            json_t *outcome = NULL;
+            size_t f = 0;
+            err = sweep_run_variant(sw, it->variant, it->reps, it->n_reps, &outcome, diag);
+            if (err == SIM_OK)
+                err = sweep_commit(sw, st, sweep_id, outcome, &f, diag);
+            json_decref(outcome);
+            failed += f;
+            if (err == SIM_OK && progress != NULL)
+                progress(++done, todo->n, ctx);
+            else if (err == SIM_OK)
+                ++done;
+            continue;
+        }
+        int rc = MPI_Probe(MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &status);
+        if (rc != MPI_SUCCESS)
+            err = mpi_fail(diag, rc, "waiting for results");
+    }
+    for (int w = 1; err == SIM_OK && w < p->size; w++) {
+        int rc = MPI_Send(NULL, 0, MPI_INT64_T, w, TAG_STOP, MPI_COMM_WORLD);
+        if (rc != MPI_SUCCESS)
+            err = mpi_fail(diag, rc, "stopping workers");
+    }
+    if (n_failed != NULL)
+        *n_failed = failed;
+    return err;
+}
+
+/* ---- workers --------------------------------------------------------------- */
+
+sim_err_t mpi_pool_work(mpi_pool_t *p, const sweep_t *sw, sim_diag_t *diag)
+{
+    (void)p;
+    static int64_t buf[1 + SWEEP_MAX_REPLICATIONS];
+    MPI_Request req = MPI_REQUEST_NULL;
+    char *pending = NULL; /* the text req is sending */
+    sim_err_t err = SIM_OK;
+    for (;;) {
+        MPI_Status status;
+        int rc = MPI_Probe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
+        if (rc != MPI_SUCCESS) {
+            err = mpi_fail(diag, rc, "waiting for work");
+            break;
+        }
+        int n = 0;
+        MPI_Get_count(&status, MPI_INT64_T, &n);
+        if (n < 0 || n > 1 + SWEEP_MAX_REPLICATIONS ||
+            (status.MPI_TAG == TAG_WORK && n < 2)) {
+            err = sim_diag_set(diag, SIM_ERR_INPUT, NULL, 0, NULL,
+                               "malformed message from rank 0");
+            break;
+        }
+        rc = MPI_Recv(buf, n, MPI_INT64_T, 0, status.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (rc != MPI_SUCCESS) {
+            err = mpi_fail(diag, rc, "receiving work");
+            break;
+        }
+        if (status.MPI_TAG == TAG_STOP)
+            break;
+        json_t *outcome = NULL;
+        char *text = NULL;
+        if (buf[0] < 0 || (uint64_t)buf[0] >= sweep_variant_count(sw)) {
+            err = sim_diag_set(diag, SIM_ERR_INPUT, NULL, 0, NULL,
+                               "rank 0 sent variant %lld of %zu", (long long)buf[0],
+                               sweep_variant_count(sw));
+            break;
+        }
+        err = sweep_run_variant(sw, (size_t)buf[0], buf + 1, (size_t)(n - 1), &outcome, diag);
+        if (err == SIM_OK)
+            text = sim_json_dumps(outcome);
+        json_decref(outcome);
+        if (text == NULL) {
+            /* Tell rank 0, which aborts the job; a fixed text needs no memory. */
+            static char fatal[] = "{\"fatal\": \"out of memory\"}";
+            MPI_Wait(&req, MPI_STATUS_IGNORE);
+            MPI_Send(fatal, (int)strlen(fatal), MPI_CHAR, 0, TAG_RESULT, MPI_COMM_WORLD);
+            err = sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+            break;
+        }
+        /* The previous result must be out before its buffer is freed. */
+        rc = MPI_Wait(&req, MPI_STATUS_IGNORE);
+        free(pending);
+        pending = text;
+        if (rc == MPI_SUCCESS)
+            rc = MPI_Isend(pending, (int)strlen(pending), MPI_CHAR, 0, TAG_RESULT,
+                           MPI_COMM_WORLD, &req);
+        if (rc != MPI_SUCCESS) {
+            err = mpi_fail(diag, rc, "sending a result");
+            break;
+        }
+    }
+    if (req != MPI_REQUEST_NULL)
+        MPI_Wait(&req, MPI_STATUS_IGNORE);
+    free(pending);
+    return err;
+}
+
+void mpi_pool_abort(mpi_pool_t *p, int status)
+{
+    (void)p;
+    MPI_Abort(MPI_COMM_WORLD, status != 0 ? status : 1);
+    abort(); /* believed unreachable: MPI_Abort does not return */
+}
+
+void mpi_pool_finalize(mpi_pool_t *p)
+{
+    if (p == NULL)
+        return;
+    MPI_Finalize();
+    free(p);
+}
+
+#endif /* HAVE_MPI */

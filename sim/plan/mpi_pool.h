@@ -1,0 +1,101 @@
+/*
+ * mpi_pool.h — a sweep distributed over MPI ranks (Open MPI, or any MPI
+ * with MPI_INT64_T): rank 0 coordinates and alone touches the results
+ * store; the other ranks run variants and send their outcomes back as JSON
+ * text.  Compiled only when configure found MPI (HAVE_MPI).
+ *
+ * Work queue: rank 0 holds the sweep's todo list (sweep_todo) and hands
+ * out one variant (with its missing replications) at a time: variants
+ * differ in cost, so a worker asks for more by returning a result.  Each
+ * worker has up to MPI_POOL_DEPTH variants in flight, so it never waits on
+ * rank 0 while rank 0 is busy; results are sent with MPI_Isend for the
+ * same reason.  Rank 0 commits each outcome as it arrives (sweep_commit:
+ * one transaction per variant), so killing the job loses only variants in
+ * flight.
+ *
+ * Rank 0's own share: with 2 ranks it also runs variants between messages
+ * (otherwise half the machine would idle); with 3 or more it only
+ * coordinates, since a commit or a message delayed by its own 100 ms
+ * variant would stall every worker waiting on it.
+ *
+ * Determinism: a variant's outcome depends only on the sweep and the
+ * variant (seeds come from the master seed and the replication, never the
+ * rank), and the sweep's JSON is read back from the store in cartesian
+ * order, so `mpirun -np N` prints the same bytes as a serial run.
+ *
+ * Protocol (tags): WORK 0->w int64[variant, rep...]; STOP 0->w (empty);
+ * RESULT w->0 char[] outcome JSON, or {"fatal": "message"} when the
+ * worker ran out of memory.
+ *
+ * Assumes: every rank was started with the same arguments and sees the
+ * same scenario file (mpi_pool_agree checks a fingerprint of the sweep);
+ * MPI is initialised and finalised here, once per process.
+ */
+#ifndef SIM_PLAN_MPI_POOL_H
+#define SIM_PLAN_MPI_POOL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/core/error.h"
+#include "sim/plan/sweep.h"
+#include "sim/store/store.h"
+
+/* Variants in flight per worker. */
+#define MPI_POOL_DEPTH 2
+
+typedef struct mpi_pool mpi_pool_t;
+
+/* Whether this process looks started by an MPI launcher: mpirun (Open MPI:
+ * OMPI_COMM_WORLD_SIZE), MPICH's Hydra or Slurm's PMI2 (PMI_SIZE), or
+ * PMIx (srun --mpi=pmix: PMIX_RANK).  Pure look-up of the environment. */
+bool mpi_pool_launched(void);
+
+/*
+ * MPI_Init and a pool over MPI_COMM_WORLD; *out owns it (mpi_pool_finalize).
+ * MPI's own error handler is replaced with MPI_ERRORS_RETURN.  Returns
+ * SIM_OK, SIM_ERR_LIB (MPI_Init failed), SIM_ERR_NOMEM.
+ */
+sim_err_t mpi_pool_init(mpi_pool_t **out, sim_diag_t *diag);
+
+/* This process's rank and the number of ranks. */
+int mpi_pool_rank(const mpi_pool_t *p);
+int mpi_pool_size(const mpi_pool_t *p);
+
+/*
+ * Collective: every rank says whether its set-up succeeded (local) and
+ * gives the fingerprint of its sweep (0 when it has none).  Returns SIM_OK
+ * when every rank succeeded with rank 0's fingerprint; local when local
+ * failed (diag already set); else SIM_ERR_USAGE with diag saying which.
+ */
+sim_err_t mpi_pool_agree(mpi_pool_t *p, sim_err_t local, uint64_t fingerprint,
+                         sim_diag_t *diag);
+
+/* A fingerprint of a sweep's definition (scenario, vary, replications). */
+uint64_t mpi_pool_fingerprint(const sweep_t *sw);
+
+/*
+ * Rank 0: run todo over the pool, committing every outcome to st under
+ * sweep_id, calling progress (may be NULL) after each; then tell every
+ * worker to stop.  *n_failed (may be NULL) receives the failed runs.
+ * Returns SIM_OK, or the first fatal error (SIM_ERR_DB, SIM_ERR_NOMEM,
+ * SIM_ERR_LIB for MPI, SIM_ERR_INPUT for a malformed message); the caller
+ * then reports it and calls mpi_pool_abort, since workers may still hold
+ * work.
+ */
+sim_err_t mpi_pool_coordinate(mpi_pool_t *p, const sweep_t *sw, sim_store_t *st,
+                              int64_t sweep_id, const sweep_todo_t *todo,
+                              sweep_progress_fn progress, void *ctx,
+                              size_t *n_failed, sim_diag_t *diag);
+
+/* Ranks > 0: run the variants rank 0 sends until it says stop.  Returns
+ * SIM_OK, SIM_ERR_NOMEM (after telling rank 0), SIM_ERR_LIB. */
+sim_err_t mpi_pool_work(mpi_pool_t *p, const sweep_t *sw, sim_diag_t *diag);
+
+/* End every rank now with status (MPI_Abort); does not return. */
+void mpi_pool_abort(mpi_pool_t *p, int status);
+
+/* MPI_Finalize and free; NULL is a no-op. */
+void mpi_pool_finalize(mpi_pool_t *p);
+
+#endif /* SIM_PLAN_MPI_POOL_H */

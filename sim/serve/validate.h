@@ -1,0 +1,80 @@
+/*
+ * validate.h — predict measured serving runs and report the errors
+ * (`gpusim validate --serving FILE`).
+ *
+ * The reference file is a CSV (workloads/validation/serving/serving.csv,
+ * made by convert.py there; columns documented in its SOURCE.md) of two
+ * kinds of rows:
+ *  - static: a static batch of `batch` requests, all present at 0 s, each
+ *    of prompt_tokens in and output_tokens out, on `tp` GPUs; the batch is
+ *    prefilled in one iteration and decoded to the end; compared: the
+ *    end-to-end time (target within 15 %, datacenter GPUs);
+ *  - vllm: a recorded vLLM run replayed from its request file (arrival,
+ *    prompt, output; path relative to the CSV) with the run's engine
+ *    settings; compared: median TTFT and median TPOT (target 20 % each).
+ * GPUs are looked up in the catalog; a row for a GPU outside it carries
+ * its own dense BF16 peak, memory bandwidth and capacity.
+ *
+ * Calibration: one documented framework-overhead parameter, the per-
+ * iteration step overhead (SIM_SERVE_VAL_STEP_OVERHEAD_S), is added to
+ * every modelled iteration; nothing else is fitted to these rows.
+ *
+ * Assumes: dense models of the built-in shapes (sim_serve_model_builtin).
+ */
+#ifndef SIM_SERVE_VALIDATE_H
+#define SIM_SERVE_VALIDATE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "sim/core/error.h"
+
+/* Per-iteration scheduler/launch overhead of the serving engine: see
+ * validate.c for how it was chosen. */
+#define SIM_SERVE_VAL_STEP_OVERHEAD_S 0.003
+
+typedef struct sim_serve_val_row {
+    char kind[8];           /* "static" or "vllm" */
+    char name[96];
+    char gpu[32], model[32];
+    int tp;
+    int line;               /* in the CSV */
+    double measured[2];     /* static: e2e, NaN; vllm: TTFT p50, TPOT p50 */
+    double predicted[2];
+    double rel_err[2];      /* (predicted − measured) / measured; NaN */
+    double tolerance;       /* 0.15 static, 0.20 vllm */
+    int pass;
+} sim_serve_val_row_t;
+
+typedef struct sim_serve_val_report {
+    sim_serve_val_row_t *rows;
+    size_t n;
+    size_t n_fail;
+    double step_overhead_s;
+} sim_serve_val_report_t;
+
+/*
+ * Read the CSV at path, predict every row and fill *rep (destroy it
+ * afterwards, also after an error).  Returns SIM_OK (rows past tolerance
+ * are counted in n_fail, not errors), SIM_ERR_IO (unreadable file),
+ * SIM_ERR_INPUT (malformed row: diag names path:line), SIM_ERR_NOTFOUND
+ * (unknown model), SIM_ERR_NOMEM or an error of the serving run.  Cost:
+ * one serving run per row (about a second for the shipped file).
+ */
+sim_err_t sim_serve_validate_csv(const char *path,
+                                 sim_serve_val_report_t *rep,
+                                 sim_diag_t *diag);
+
+/* Free the rows and zero rep; NULL is a no-op. */
+void sim_serve_val_report_destroy(sim_serve_val_report_t *rep);
+
+/* The error table as text.  Returns SIM_OK or SIM_ERR_IO. */
+sim_err_t sim_serve_val_print(const sim_serve_val_report_t *rep, FILE *out);
+
+/* Add "serving_rows" (a list of row objects), "serving_failed" and
+ * "serving_max_abs_err" to obj.  Returns SIM_OK or SIM_ERR_NOMEM. */
+sim_err_t sim_serve_val_json(const sim_serve_val_report_t *rep, json_t *obj);
+
+#endif /* SIM_SERVE_VALIDATE_H */
