@@ -19,7 +19,7 @@ esac
 # Debian packages: toolchain, libraries (-dev), runtime tools.
 packages="build-essential autoconf automake pkg-config
   libgsl-dev libigraph-dev libsqlite3-dev libjansson-dev libcmocka-dev
-  libopenblas-dev libopenmpi-dev openmpi-bin gnuplot-nox sqlite3"
+  libopenblas-dev libopenmpi-dev openmpi-bin gnuplot-nox sqlite3 jq"
 
 missing=""
 for p in $packages; do
@@ -64,9 +64,10 @@ if [ "$mode" = check ]; then
   exit $?
 fi
 
-# The main job: the default scenario, recorded in the embedded store, with
-# its report.
+# The main job: a capacity plan on the default question — train Qwen-72B on
+# 3T tokens within 30 days (p90, with failures): how many H800 vs H20 vs
+# A800, owned vs rented — recorded in the embedded store, with its report.
 mkdir -p out
-./gpusim topo --scenario workloads/scenarios/default.ini --db out/results.db \
-  --report out/report
+./gpusim plan --scenario workloads/scenarios/plan-train-qwen72b.ini \
+  --db out/results.db --report out/report
 echo "quickstart: results in out/results.db, report in out/report/index.html"

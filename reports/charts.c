@@ -148,6 +148,28 @@ static void category_tics(rep_gp_script_t *s, const char *axis,
     rep_gp_cmd(s, ")\n");
 }
 
+/* Slanted category labels that end under their tick (so none runs into
+ * its neighbour's bar) with a bottom margin that keeps them clear of the
+ * caption line. */
+static void rotate_tics(rep_gp_script_t *s)
+{
+    rep_gp_cmd(s, "set xtics rotate by 30 right\nset bmargin 8\n");
+}
+
+/* A tick step giving about three ticks over [lo, hi]: 1, 2 or 5 times a
+ * power of ten (stacked panels are too short for gnuplot's default
+ * density); 0 when the range is empty. */
+static double nice_step(double lo, double hi)
+{
+    double raw = (hi - lo) / 3.0, p, f;
+
+    if (!(raw > 0) || !isfinite(raw))
+        return 0;
+    p = pow(10.0, floor(log10(raw)));
+    f = raw / p;
+    return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * p;
+}
+
 /* Plot one line per series (shared by goodput and the time-series panels). */
 static sim_err_t plot_lines(rep_gp_script_t *s, const rep_chart_xy_t *v,
                             size_t n, const char *style, sim_diag_t *diag)
@@ -282,13 +304,15 @@ sim_err_t rep_chart_breakdown(const rep_chart_meta_t *m,
         labels[i] = bars[i].label;
     }
     k = rep_gp_data(s, v, n, 4);
+    /* Few bars: wider x range, so a lone bar is not a wall. */
     rep_gp_cmd(s, "set key outside right top\n"
                   "set boxwidth 0.6\nset yrange [0:*]\n"
-                  "set xrange [-0.6:%zu.6]\nset grid noxtics ytics\n",
-               n - 1);
+                  "set xrange [%s:%zu.%s]\nset grid noxtics ytics\n",
+               n < 3 ? "-1.5" : "-0.6", n - 1 + (n < 3 ? 1 : 0),
+               n < 3 ? "5" : "6");
     category_tics(s, "x", labels, n);
     if (n > 6)
-        rep_gp_cmd(s, "set xtics rotate by -30\n");
+        rotate_tics(s);
     rep_gp_cmd(s,
                "plot $d%d using 1:4 with boxes lt 4 title 'pipeline bubble', "
                "\\\n     $d%d using 1:3 with boxes lt 2 title "
@@ -367,8 +391,13 @@ sim_err_t rep_chart_frontier(const rep_chart_meta_t *m, const double *x,
     }
     k_all = xy_block(s, x, y, n);
     k_front = rep_gp_data(s, front, nf, 2);
-    rep_gp_cmd(s, "set key top right box opaque\n");
+    /* Room around the points, so a marker on the edge is not cut. */
+    rep_gp_cmd(s, "set key top right box opaque\n"
+                  "set offsets graph 0.04, graph 0.04, graph 0.06, "
+                  "graph 0.04\n");
     if (chosen != SIZE_MAX && isfinite(x[chosen]) && isfinite(y[chosen])) {
+        /* The label goes on the side of the marker with more room. */
+        bool right = x[chosen] > p[0].x + 0.6 * (p[valid - 1].x - p[0].x);
         k_chosen = xy_block(s, &x[chosen], &y[chosen], 1);
         rep_gp_cmd(s, "set label 2 ");
         rep_gp_str(s, chosen_label != NULL ? chosen_label : "chosen");
@@ -376,7 +405,8 @@ sim_err_t rep_chart_frontier(const rep_chart_meta_t *m, const double *x,
         rep_gp_num(s, x[chosen]);
         rep_gp_cmd(s, ", ");
         rep_gp_num(s, y[chosen]);
-        rep_gp_cmd(s, " left offset 1.5,1.2 front\n");
+        rep_gp_cmd(s, right ? " right offset -1.5,1.2 front\n"
+                            : " left offset 1.5,1.2 front\n");
     }
     rep_gp_cmd(s, "plot $d%d using 1:2 with points lt 6 pt 7 ps 1 title "
                   "'candidates', \\\n     $d%d using 1:2 with linespoints lt 1 "
@@ -499,6 +529,22 @@ sim_err_t rep_chart_timeseries(const rep_chart_meta_t *m,
     }
     for (i = 0; i < n; i++) {
         if (n > 1) {
+            double lo = INFINITY, hi = -INFINITY, step;
+            size_t a, b;
+            for (a = 0; a < panels[i].n; a++)
+                for (b = 0; b < panels[i].series[a].n; b++)
+                    if (isfinite(panels[i].series[a].y[b])) {
+                        lo = fmin(lo, panels[i].series[a].y[b]);
+                        hi = fmax(hi, panels[i].series[a].y[b]);
+                    }
+            step = nice_step(fmin(lo, 0), hi);
+            if (step > 0 && n > 2) {
+                rep_gp_cmd(s, "set ytics ");
+                rep_gp_num(s, step);
+                rep_gp_cmd(s, "\n");
+            } else if (n > 2) {
+                rep_gp_cmd(s, "set ytics autofreq\n");
+            }
             rep_gp_cmd(s, "set ylabel ");
             rep_gp_str(s, panels[i].ylabel);
             rep_gp_cmd(s, "\n");
@@ -622,7 +668,7 @@ sim_err_t rep_chart_heatmap(const rep_chart_meta_t *m,
     }
     rep_gp_cmd(s, "plot $d%d using 1:2:(0.5):(0.5):3 with boxxyerror "
                   "fs solid 1.0 noborder fc palette notitle, \\\n     "
-                  "$d%d using 1:2:(sprintf('%%.3g', $3)) with labels "
+                  "$d%d using 1:2:(sprintf('%%.4g', $3)) with labels "
                   "boxed notitle\n",
                k, k);
     return finish(s, out, diag);
@@ -754,7 +800,7 @@ sim_err_t rep_chart_topology(const rep_chart_meta_t *m,
         rep_gp_cmd(s, "set yrange [0:*]\n");
     category_tics(s, "x", labels, n);
     if (n > 5)
-        rep_gp_cmd(s, "set xtics rotate by -30\n");
+        rotate_tics(s);
     rep_gp_cmd(s, "plot $d%d using 1:2 with boxes lt 1 notitle, \\\n"
                   "     $d%d using 1:2:(sprintf('%%g', $2)) with labels "
                   "offset 0,0.8 notitle\n",

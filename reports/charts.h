@@ -127,7 +127,7 @@ sim_err_t rep_chart_goodput(const rep_chart_meta_t *m,
 /*
  * Heatmap: value v[j * nx + i] for x key i (xkeys[i]) and y key j
  * (ykeys[j]), cells coloured on a viridis palette and labelled with their
- * value (3 significant digits); NaN cells are left empty.  value_label
+ * value (4 significant digits); NaN cells are left empty.  value_label
  * names the colour bar.
  */
 sim_err_t rep_chart_heatmap(const rep_chart_meta_t *m,

@@ -8,7 +8,9 @@ libgpusim_a_SOURCES += \
 	reports/chart_demo.c reports/chart_demo.h \
 	reports/report.c reports/report.h reports/report_int.h \
 	reports/report_doc.c reports/report_render.c \
-	reports/report_text.c reports/report_csv.c reports/report_specs.c
+	reports/report_text.c reports/report_csv.c reports/report_specs.c \
+	reports/spec_int.h reports/spec_ops.c reports/spec_serve.c \
+	reports/spec_train.c
 
 ## Unit tests.  Both link a mock rep_gp_spawn (defined in the test file),
 ## so the real gp_spawn.o is never pulled from libgpusim.a: no gnuplot is
@@ -44,3 +46,13 @@ EXTRA_DIST += \
 
 ## Test artefacts (rendered charts, reports, the browser screenshot) are
 ## removed by clean-local in Makefile.am.
+
+## Chart specs per command (spec_*.c), tested on a store filled like the
+## commands fill it; report_e2e.sh runs the real commands and reports them.
+check_PROGRAMS += tests/unit/test_report_specs
+TESTS += tests/unit/test_report_specs
+tests_unit_test_report_specs_SOURCES = tests/unit/test_report_specs.c tests/unit/assert_close.h
+tests_unit_test_report_specs_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_report_specs_LDADD = $(TEST_LIBS)
+TESTS += tests/report_e2e.sh
+dist_noinst_SCRIPTS += tests/report_e2e.sh

@@ -1,10 +1,13 @@
 /*
- * report_specs.c — the built-in chart specs (topology, validation, time
- * series) and the sweep heatmap (see report.h for which runs get which).
+ * report_specs.c — the table of chart specs every report runs (topology,
+ * validation, the per-command specs of spec_*.c, and a time-series chart
+ * for every stored series no command spec draws), the helpers the specs
+ * share (spec_int.h), and the sweep charts: the heatmap when two keys vary
+ * plus the command's sweep charts (spec_train.c).
  * Specs only read the run through the rep_report_* accessors and add
  * charts; they never touch the store's tables directly.
  */
-#include "reports/report_int.h"
+#include "reports/spec_int.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,6 +22,103 @@ static bool starts(const char *s, const char *prefix)
 static sim_err_t nomem(sim_diag_t *diag)
 {
     return sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+}
+
+/* ---- helpers for the specs (spec_int.h) ----------------------------------- */
+
+sim_err_t rep_spec_nomem(sim_diag_t *diag)
+{
+    return nomem(diag);
+}
+
+bool rep_spec_has_series(const rep_report_ctx_t *ctx, const char *name)
+{
+    size_t i;
+    for (i = 0; i < ctx->n_series; i++)
+        if (strcmp(ctx->series[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* Series a command spec draws in a better form than one chart each. */
+static const struct {
+    const char *command, *series; /* command NULL: any; series "x*": prefix */
+} drawn[] = {
+    {NULL, "validation_pred*"},
+    {NULL, "validation_meas*"},
+    {"collective", "busbw_GBps_by_bytes"},
+    {"serve", "ttft_cdf"},
+    {"serve", "tpot_cdf"},
+    {"serve", "arrivals"},
+    {"serve", "queue"},
+    {"serve", "running"},
+    {"serve", "replicas_warm"},
+    {"serve", "replicas_provisioning"},
+    {"serve", "utilisation"},
+    {"cluster", "gpu_alloc"},
+    {"cluster", "frag_gpus"},
+    {"plan", "plan_candidates"},
+    /* The Monte-Carlo replications: drawn as a distribution of the time to
+     * train; the other per-replication series are tables, not time. */
+    {"train", "faults.*"},
+};
+
+bool rep_spec_series_drawn(const char *command, const char *name)
+{
+    size_t i, len;
+
+    for (i = 0; i < sizeof drawn / sizeof drawn[0]; i++) {
+        if (drawn[i].command != NULL &&
+            (command == NULL || strcmp(drawn[i].command, command) != 0))
+            continue;
+        len = strlen(drawn[i].series);
+        if (drawn[i].series[len - 1] == '*'
+                ? strncmp(name, drawn[i].series, len - 1) == 0
+                : strcmp(name, drawn[i].series) == 0)
+            return true;
+    }
+    return false;
+}
+
+double rep_row_metric(const rep_sweep_row_t *row, const char *name)
+{
+    size_t j;
+    for (j = 0; j < row->n_metrics; j++)
+        if (strcmp(row->metrics[j].name, name) == 0)
+            return row->metrics[j].text == NULL ? row->metrics[j].value : NAN;
+    return NAN;
+}
+
+const char *rep_row_text(const rep_sweep_row_t *row, const char *name)
+{
+    size_t j;
+    for (j = 0; j < row->n_metrics; j++)
+        if (strcmp(row->metrics[j].name, name) == 0)
+            return row->metrics[j].text;
+    return NULL;
+}
+
+bool rep_spec_varies(const rep_report_ctx_t *ctx, const char *key)
+{
+    size_t i;
+    for (i = 0; i < ctx->n_vary; i++)
+        if (strcmp(ctx->vary[i], key) == 0)
+            return true;
+    return false;
+}
+
+void rep_spec_time_axis(double span_s, double *scale, const char **label)
+{
+    if (span_s > 3 * 3600.0) {
+        *scale = 1.0 / 3600.0;
+        *label = "time (h)";
+    } else if (span_s > 180.0) {
+        *scale = 1.0 / 60.0;
+        *label = "time (min)";
+    } else {
+        *scale = 1.0;
+        *label = "time (s)";
+    }
 }
 
 /* ---- topology: switches_<tier> and links_<kind>_cables ------------------- */
@@ -46,23 +146,28 @@ static sim_err_t topo_spec(rep_report_ctx_t *ctx, sim_diag_t *diag)
             continue;
         /* `gpusim topo` stores switches_<tier> counts and, per link kind,
          * links_<kind>_cables (besides bandwidths, which are not counts). */
-        size_t len = strlen(m[i].name);
-        if (starts(m[i].name, "switches_"))
+        size_t len = strlen(m[i].name), rl;
+        const char *what;
+        if (starts(m[i].name, "switches_")) {
             rest = m[i].name + strlen("switches_");
-        else if (starts(m[i].name, "links_") && len > 7 &&
-                 strcmp(m[i].name + len - 7, "_cables") == 0)
-            rest = m[i].name;
-        else
+            rl = len - strlen("switches_");
+            what = "switches";
+        } else if (starts(m[i].name, "links_") && len > 13 &&
+                   strcmp(m[i].name + len - 7, "_cables") == 0) {
+            rest = m[i].name + strlen("links_");
+            rl = len - strlen("links_") - strlen("_cables");
+            what = "links";
+        } else {
             continue;
-        /* "switches_tor" -> "switches tor", "links_leaf-spine_cables" ->
-         * "links leaf-spine cables". */
-        labels[k] = malloc(strlen(rest) + 10);
+        }
+        /* Short labels read without rotation: "switches_tor" -> "tor
+         * switches", "links_leaf-spine_cables" -> "leaf-spine links". */
+        labels[k] = malloc(rl + 16);
         if (labels[k] == NULL) {
             err = nomem(diag);
             goto done;
         }
-        snprintf(labels[k], strlen(rest) + 10, "%s%s",
-                 rest == m[i].name ? "" : "switches ", rest);
+        snprintf(labels[k], rl + 16, "%.*s %s", (int)rl, rest, what);
         for (j = 0; labels[k][j] != '\0'; j++)
             if (labels[k][j] == '_')
                 labels[k][j] = ' ';
@@ -72,7 +177,6 @@ static sim_err_t topo_spec(rep_report_ctx_t *ctx, sim_diag_t *diag)
         goto done;
     rep_report_meta(ctx, &meta);
     meta.title = "Topology: switches and links";
-    meta.xlabel = "component";
     meta.ylabel = "count";
     err = rep_chart_topology(&meta, (const char *const *)labels, values, k,
                              &s, diag);
@@ -90,21 +194,56 @@ done:
 
 /* ---- validation: pred_X/meas_X metrics, validation_pred/_meas series ------- */
 
+/* Groups of the scatter: the metric pairs, the plain series pair, and one
+ * group per series pair validation_pred:LABEL / validation_meas:LABEL
+ * (LABEL names the group with its unit, e.g. "TTFT p50 (s)"). */
+enum { MAX_GROUPS = 8 };
+
+typedef struct vgroups {
+    rep_chart_xy_t g[MAX_GROUPS];
+    double *free_list[4 * MAX_GROUPS];
+    size_t n, n_free;
+} vgroups_t;
+
+/* Read the pair pred/meas (paired by index) into a new group named name. */
+static sim_err_t add_series_group(rep_report_ctx_t *ctx, vgroups_t *vg,
+                                  const char *pred, const char *meas,
+                                  const char *name, sim_diag_t *diag)
+{
+    double *tp = NULL, *vp = NULL, *tm = NULL, *vm = NULL;
+    size_t n_pred = 0, n_meas = 0;
+    sim_err_t err;
+
+    if (vg->n == MAX_GROUPS)
+        return SIM_OK;
+    err = rep_report_series(ctx, pred, &tp, &vp, &n_pred, diag);
+    if (err == SIM_OK)
+        err = rep_report_series(ctx, meas, &tm, &vm, &n_meas, diag);
+    vg->free_list[vg->n_free++] = tp;
+    vg->free_list[vg->n_free++] = vp;
+    vg->free_list[vg->n_free++] = tm;
+    vg->free_list[vg->n_free++] = vm;
+    if (err != SIM_OK)
+        return err;
+    if (n_pred > 0 && n_meas > 0)
+        vg->g[vg->n++] = (rep_chart_xy_t){
+            name, vm, vp, n_pred < n_meas ? n_pred : n_meas};
+    return SIM_OK;
+}
+
 static sim_err_t validation_spec(rep_report_ctx_t *ctx, sim_diag_t *diag)
 {
     const sim_store_metric_t *m;
-    size_t n, i, np = 0, ns = 0, nseries, k;
+    size_t n, i, np = 0, nseries;
     double *pm = NULL, *pp = NULL;
-    double *tp = NULL, *vp = NULL, *tm = NULL, *vm = NULL;
-    size_t n_pred = 0, n_meas = 0;
     char *const *names = rep_report_series_names(ctx, &nseries);
-    bool has_pred = false, has_meas = false;
-    rep_chart_xy_t g[2];
+    vgroups_t vg;
     rep_chart_meta_t meta;
     rep_gp_script_t *s = NULL;
     char name[256];
     sim_err_t err = SIM_OK;
 
+    memset(&vg, 0, sizeof vg);
     m = rep_report_metrics(ctx, &n);
     pm = malloc((n > 0 ? n : 1) * sizeof *pm);
     pp = malloc((n > 0 ? n : 1) * sizeof *pp);
@@ -124,33 +263,30 @@ static sim_err_t validation_spec(rep_report_ctx_t *ctx, sim_diag_t *diag)
         pp[np] = m[i].value;
         np++;
     }
-    for (i = 0; i < nseries; i++) {
-        has_pred = has_pred || strcmp(names[i], "validation_pred") == 0;
-        has_meas = has_meas || strcmp(names[i], "validation_meas") == 0;
-    }
-    if (has_pred && has_meas) {
-        err = rep_report_series(ctx, "validation_pred", &tp, &vp, &n_pred,
-                                diag);
-        if (err == SIM_OK)
-            err = rep_report_series(ctx, "validation_meas", &tm, &vm,
-                                    &n_meas, diag);
-        if (err != SIM_OK)
-            goto done;
-        ns = n_pred < n_meas ? n_pred : n_meas;
-    }
-    if (np == 0 && ns == 0)
-        goto done;
-    k = 0;
     if (np > 0)
-        g[k++] = (rep_chart_xy_t){"metrics (pred_* vs meas_*)", pm, pp, np};
-    if (ns > 0)
-        g[k++] = (rep_chart_xy_t){"series validation_pred vs _meas", vm, vp,
-                                  ns};
+        vg.g[vg.n++] = (rep_chart_xy_t){"metrics (pred_* vs meas_*)", pm, pp,
+                                        np};
+    if (rep_spec_has_series(ctx, "validation_pred") &&
+        rep_spec_has_series(ctx, "validation_meas"))
+        err = add_series_group(ctx, &vg, "validation_pred", "validation_meas",
+                               "predicted vs measured", diag);
+    for (i = 0; i < nseries && err == SIM_OK; i++) {
+        if (!starts(names[i], "validation_pred:"))
+            continue;
+        snprintf(name, sizeof name, "validation_meas:%s",
+                 names[i] + strlen("validation_pred:"));
+        if (rep_spec_has_series(ctx, name))
+            err = add_series_group(ctx, &vg, names[i], name,
+                                   names[i] + strlen("validation_pred:"),
+                                   diag);
+    }
+    if (err != SIM_OK || vg.n == 0)
+        goto done;
     rep_report_meta(ctx, &meta);
     meta.title = "Predicted vs measured";
-    meta.xlabel = "measured";
-    meta.ylabel = "predicted";
-    err = rep_chart_validation(&meta, g, k, &s, diag);
+    meta.xlabel = "measured (log scale; each group in its own unit)";
+    meta.ylabel = "predicted (same unit)";
+    err = rep_chart_validation(&meta, vg.g, vg.n, &s, diag);
     if (err == SIM_OK)
         err = rep_report_add_chart(ctx, "validation",
                                    "Predicted vs measured, with the y = x "
@@ -159,10 +295,8 @@ static sim_err_t validation_spec(rep_report_ctx_t *ctx, sim_diag_t *diag)
 done:
     free(pm);
     free(pp);
-    free(tp);
-    free(vp);
-    free(tm);
-    free(vm);
+    for (i = 0; i < vg.n_free; i++)
+        free(vg.free_list[i]);
     return err;
 }
 
@@ -184,8 +318,7 @@ static sim_err_t series_spec(rep_report_ctx_t *ctx, sim_diag_t *diag)
     for (i = 0; i < ctx->n_series; i++) {
         const char *name = ctx->series[i];
         const char *unit = rep_unit_for(name);
-        if (strcmp(name, "validation_pred") == 0 ||
-            strcmp(name, "validation_meas") == 0)
+        if (rep_spec_series_drawn(ctx->run->command, name))
             continue;
         err = rep_report_series(ctx, name, &t, &v, &n, diag);
         if (err != SIM_OK)
@@ -227,6 +360,11 @@ done:
 
 const rep_report_spec_t rep_builtin_specs[] = {
     {"topo", topo_spec},
+    {"collective", rep_spec_collective},
+    {"serve", rep_spec_serve},
+    {"cluster", rep_spec_cluster},
+    {"train", rep_spec_train},
+    {"plan", rep_spec_plan},
     {NULL, validation_spec},
     {NULL, series_spec},
 };
@@ -308,7 +446,7 @@ static size_t find(const keyvals_t *k, const char *v)
 static const char *heat_metric(const rep_report_ctx_t *ctx)
 {
     static const char *const prefer[] = {
-        "cost_usd",         "time_to_train_days", "ttft_p99_s",
+        "faults_goodput_mean", "cost_usd",         "time_to_train_days", "ttft_p99_s",
         "iteration_time_s", "tokens_per_s",       "throughput_tokens_per_s",
         "time_s",           "busbw_GBps",         "goodput",
     };
@@ -323,7 +461,24 @@ static const char *heat_metric(const rep_report_ctx_t *ctx)
     return ctx->n_cols > 0 ? ctx->cols[0] : NULL;
 }
 
-sim_err_t rep_sweep_heatmap(rep_report_ctx_t *ctx, sim_diag_t *diag)
+/* Values shown in a unit people read: bytes per second as GB/s. */
+static double display_scale(const char *metric, char *label, size_t n)
+{
+    size_t len = strlen(metric);
+    const char *unit = rep_unit_for(metric);
+
+    if (len > 4 && strcmp(metric + len - 4, "_Bps") == 0) {
+        snprintf(label, n, "%.*s (GB/s)", (int)(len - 4), metric);
+        return 1e-9;
+    }
+    if (unit[0] != '\0')
+        snprintf(label, n, "%s (%s)", metric, unit);
+    else
+        snprintf(label, n, "%s", metric);
+    return 1.0;
+}
+
+static sim_err_t heatmap(rep_report_ctx_t *ctx, sim_diag_t *diag)
 {
     keyvals_t kx = {NULL, 0}, ky = {NULL, 0};
     double *sum = NULL, *cnt = NULL;
@@ -331,7 +486,8 @@ sim_err_t rep_sweep_heatmap(rep_report_ctx_t *ctx, sim_diag_t *diag)
     rep_chart_meta_t meta;
     rep_gp_script_t *s = NULL;
     rep_buf_t title;
-    char vx[256], vy[256];
+    char vx[256], vy[256], label[256];
+    double scale;
     size_t r, i, j;
     sim_err_t err;
 
@@ -368,10 +524,11 @@ sim_err_t rep_sweep_heatmap(rep_report_ctx_t *ctx, sim_diag_t *diag)
         sum[i] += v;
         cnt[i] += 1;
     }
+    scale = display_scale(metric, label, sizeof label);
     for (i = 0; i < kx.n * ky.n; i++)
-        sum[i] = cnt[i] > 0 ? sum[i] / cnt[i] : NAN;
+        sum[i] = cnt[i] > 0 ? scale * sum[i] / cnt[i] : NAN;
 
-    rep_buf_printf(&title, "Sweep: %s by %s and %s", metric, ctx->vary[0],
+    rep_buf_printf(&title, "Sweep: %s by %s and %s", label, ctx->vary[0],
                    ctx->vary[1]);
     err = rep_buf_err(&title, diag);
     if (err != SIM_OK)
@@ -381,7 +538,7 @@ sim_err_t rep_sweep_heatmap(rep_report_ctx_t *ctx, sim_diag_t *diag)
     meta.xlabel = ctx->vary[0];
     meta.ylabel = ctx->vary[1];
     err = rep_chart_heatmap(&meta, (const char *const *)kx.v, kx.n,
-                            (const char *const *)ky.v, ky.n, sum, metric, &s,
+                            (const char *const *)ky.v, ky.n, sum, label, &s,
                             diag);
     if (err == SIM_OK)
         err = rep_report_add_chart(ctx, "heatmap", rep_buf_str(&title), s,
@@ -392,5 +549,20 @@ done:
     free(sum);
     free(cnt);
     rep_buf_destroy(&title);
+    return err;
+}
+
+/* Every chart of a sweep: the heatmap (two keys vary), then the charts a
+ * command's sweeps get (spec_train.c); each adds nothing when its data is
+ * not there. */
+sim_err_t rep_sweep_heatmap(rep_report_ctx_t *ctx, sim_diag_t *diag)
+{
+    sim_err_t err = heatmap(ctx, diag);
+    if (err == SIM_OK)
+        err = rep_sweep_scaling(ctx, diag);
+    if (err == SIM_OK)
+        err = rep_sweep_goodput(ctx, diag);
+    if (err == SIM_OK && strcmp(ctx->run->command, "train") == 0)
+        err = rep_sweep_breakdown(ctx, diag);
     return err;
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # cli_train.sh — `gpusim train` end to end: a small scenario, --json with
 # the contract's fields, determinism (byte-identical JSON), --timeline,
-# the memory refusal with the numbers, and the [faults] Monte-Carlo.
+# the memory refusal with the numbers, the [cost] model's fields and the
+# [faults] Monte-Carlo (more in cli_faults.sh).
 . "${top_srcdir:-.}/tests/testlib.sh"
 
 cat > "$TMP/t.ini" <<'INI'
@@ -34,6 +35,24 @@ cp "$TMP/out" "$TMP/a.json"
 expect_status 0 "$GPUSIM" train --json --scenario "$TMP/t.ini"
 cmp -s "$TMP/out" "$TMP/a.json" || fail "train --json is not deterministic"
 
+# Cost under [cost]: the default on-demand catalog price, and a custom
+# price that makes cost_usd = GPU-hours x price.
+"$JSON_GET" cost.pricing cost.provider cost.cost_per_million_tokens_usd \
+  cost.cost_per_model_usd < "$TMP/a.json" > "$TMP/fields" || fail "cost fields"
+expect_grep "on-demand" "$TMP/fields"
+expect_status 0 "$GPUSIM" train --json --scenario "$TMP/t.ini" \
+  --set cost.provider=custom --set cost.gpu_hour_usd=2.5
+"$JSON_GET" gpu_hours cost_usd < "$TMP/out" > "$TMP/c" || fail "cost json"
+awk 'NR == 1 { h = $1 } NR == 2 { c = $1 }
+     END { exit !(c > 0 && c / (2.5 * h) > 0.999999 && c / (2.5 * h) < 1.000001) }' "$TMP/c" ||
+  fail "cost_usd is not GPU-hours x 2.5: $(tr '\n' ' ' < "$TMP/c")"
+ok
+expect_status 0 "$GPUSIM" train --scenario "$TMP/t.ini" --set cost.pricing=owned
+expect_grep "pricing             owned" "$TMP/out"
+# Prices live in [cost] alone: the old key is unknown and points there.
+expect_status 2 "$GPUSIM" train --scenario "$TMP/t.ini" --set train.gpu_hour_usd=2
+expect_grep "did you mean cost.gpu_hour_usd" "$TMP/err"
+
 # Timeline: Chrome-trace JSON.
 expect_status 0 "$GPUSIM" train --scenario "$TMP/t.ini" --timeline "$TMP/tl.json"
 grep -q traceEvents "$TMP/tl.json" || fail "timeline has no traceEvents"
@@ -47,5 +66,9 @@ expect_grep "GiB" "$TMP/err"
 cat "$TMP/t.ini" > "$TMP/f.ini"
 printf '[faults]\nenabled = on\nprofile = llama3-16k\n' >> "$TMP/f.ini"
 expect_status 0 "$GPUSIM" train --json --scenario "$TMP/f.ini" --replications 5
-"$JSON_GET" faults.goodput.mean < "$TMP/out" > "$TMP/fields" || fail "faults fields"
+"$JSON_GET" faults.goodput.mean faults.time_to_train_days.p95 faults.cost_usd \
+  < "$TMP/out" > "$TMP/fields" || fail "faults fields"
+"$JSON_GET" faults.replications < "$TMP/out" > "$TMP/n"
+[ "$(cat "$TMP/n")" = 5 ] || fail "--replications 5 ran $(cat "$TMP/n")"
+ok
 done_ok

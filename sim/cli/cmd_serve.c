@@ -20,6 +20,8 @@
 #include "sim/cli/runner.h"
 #include "sim/cli/session.h"
 #include "sim/config/keys.h"
+#include "sim/core/jsonout.h"
+#include "sim/cost/keys_cost.h"
 #include "sim/serve/keys_serve.h"
 #include "sim/serve/serve.h"
 #include "workloads/embedded.h"
@@ -29,7 +31,7 @@
 
 static const cfg_key_t *const tables[] = {
     cfg_keys_run,          sim_serve_keys_service,   sim_serve_keys_traffic,
-    sim_serve_keys_slo,    sim_serve_keys_autoscale, NULL};
+    sim_serve_keys_slo,    sim_serve_keys_autoscale, cfg_keys_cost, NULL};
 
 /* Indices of traffic.arrival (sim_serve_arrivals order). */
 enum { ARR_POISSON, ARR_GAMMA, ARR_DIURNAL, ARR_SPIKE, ARR_TRACE, ARR_CLOSED };
@@ -195,9 +197,10 @@ static sim_err_t config_from(const cfg_scenario_t *sc, uint64_t seed,
     a->gpu_cap = (int)cfg_get_int(sc, "autoscale.gpu_cap");
     a->billing = (sim_billing_t)cfg_get_enum(sc, "autoscale.billing");
     a->reserved_replicas = (int)cfg_get_int(sc, "autoscale.reserved");
-    a->gpu_hour_usd = cfg_get_double(sc, "autoscale.gpu_hour_usd");
-    a->reserved_gpu_hour_usd =
-        cfg_get_double(sc, "autoscale.reserved_gpu_hour_usd");
+    /* Unit prices: the library's reserved/elastic/mixed figures come out
+     * in GPU-hours, which serve_price prices under [cost]. */
+    a->gpu_hour_usd = 1.0;
+    a->reserved_gpu_hour_usd = 1.0;
     err = parse_schedule(sc, a->schedule, diag);
     if (err == SIM_OK && a->policy == SIM_AUTOSCALE_SCHEDULE &&
         strcmp(cfg_get_str(sc, "autoscale.schedule"), "none") == 0)
@@ -374,6 +377,142 @@ static sim_err_t stream_from(const cfg_scenario_t *sc, uint64_t seed,
     return SIM_OK;
 }
 
+/* ---- cost: [cost] prices the GPU-time that autoscale.billing pays -------- */
+
+/*
+ * The run's cost under [cost] (sim/cost/cost.h).  autoscale.billing says
+ * which GPU-time is paid for: reserved = the peak fleet for the whole run;
+ * elastic = provisioned replica time, cold starts included (serverless
+ * pricing: the busy share of it plus the cold starts); mixed =
+ * autoscale.reserved replicas for the whole run under cost.pricing plus
+ * the burst above them at the provider's on-demand price (at the same
+ * price when the catalog has no on-demand offer or provider = custom).
+ * cost.pricing says what a GPU-hour of it costs.  A GPU the catalog does
+ * not price, with no price in the scenario, leaves the costs NaN and a
+ * note (the latency results stand on their own).
+ */
+typedef struct serve_price {
+    bool priced;
+    char note[256];
+    sim_cost_result_t res; /* of the configured billing */
+} serve_price_t;
+
+/* base with the on-demand price of its provider, when the catalog has it. */
+static void burst_config(const sim_cost_config_t *base, sim_cost_config_t *od)
+{
+    *od = *base;
+    if (base->pricing == SIM_COST_ON_DEMAND || strcmp(base->provider, "custom") == 0)
+        return;
+    sim_cost_prices_t *prices = NULL;
+    const sim_cost_offer_t *offer = NULL;
+    bool owned = base->pricing == SIM_COST_OWNED;
+    if (sim_cost_prices_load(&prices, NULL) == SIM_OK &&
+        sim_cost_prices_lookup(prices, owned ? NULL : base->provider, base->gpu,
+                               SIM_COST_ON_DEMAND, &offer, NULL) == SIM_OK) {
+        od->pricing = SIM_COST_ON_DEMAND;
+        od->gpu_hour_usd = offer->price[SIM_COST_ON_DEMAND];
+        snprintf(od->provider, sizeof od->provider, "%s", offer->provider);
+    }
+    sim_cost_prices_free(prices);
+}
+
+/* Cost of gpus GPUs held for gpu_hours / gpus hours. */
+static sim_err_t price_hours(const sim_cost_config_t *c, const sim_cost_usage_t *proto,
+                             int64_t gpus, double gpu_hours, sim_cost_result_t *out,
+                             sim_diag_t *diag)
+{
+    sim_cost_usage_t u = *proto;
+    u.gpus = gpus > 0 ? gpus : 1;
+    u.wall_s = gpu_hours > 0 ? gpu_hours * 3600.0 / (double)u.gpus : 0.0;
+    return sim_cost_compute(c, &u, out, diag);
+}
+
+/* Price r's fleet (r's cost fields are GPU-hours on entry, see
+ * config_from) and overwrite r's cost fields with dollars. */
+static sim_err_t serve_price(const cfg_scenario_t *sc, const sim_serve_config_t *cfg,
+                             sim_serve_result_t *r, serve_price_t *p, sim_diag_t *diag)
+{
+    sim_cost_config_t base, od;
+    sim_diag_t local = SIM_DIAG_INIT;
+    memset(p, 0, sizeof *p);
+    sim_err_t err =
+        sim_cost_config_from_scenario(sc, cfg_get_str(sc, "service.gpu"), &base, &local);
+    if (err == SIM_ERR_NOTFOUND && cfg_is_auto(sc, "cost.provider") &&
+        cfg_is_auto(sc, "cost.gpu_hour_usd")) {
+        snprintf(p->note, sizeof p->note, "not priced: %.200s", local.msg);
+        r->cost.reserved_usd = r->cost.elastic_usd = r->cost.mixed_usd = NAN;
+        r->cost.cost_usd = r->cost_per_mtok_usd = r->cost_per_request_usd = NAN;
+        return SIM_OK;
+    }
+    if (err != SIM_OK) {
+        *diag = local;
+        return err;
+    }
+    burst_config(&base, &od);
+    int64_t tp = cfg->tp;
+    int64_t peak = (int64_t)r->replicas_max * tp;
+    int64_t base_gpus = (int64_t)cfg->autoscale.reserved_replicas * tp;
+    double h_base = (double)base_gpus * r->end_s / 3600.0;
+    double h_burst = r->cost.mixed_usd - h_base;
+    sim_cost_usage_t u;
+    memset(&u, 0, sizeof u);
+    u.tokens = (double)r->output_tokens;
+    u.busy_fraction = r->gpu_utilisation >= 0 && r->gpu_utilisation <= 1
+                          ? r->gpu_utilisation : 1.0;
+    sim_cost_result_t res, ela, mb, mx;
+    err = price_hours(&base, &u, peak, r->cost.reserved_usd, &res, diag);
+    u.cold_starts = (double)r->cold_starts * (double)tp;
+    if (err == SIM_OK)
+        err = price_hours(&base, &u, peak, r->cost.elastic_usd, &ela, diag);
+    u.cold_starts = 0;
+    if (err == SIM_OK)
+        err = price_hours(&base, &u, base_gpus, h_base, &mb, diag);
+    if (err == SIM_OK)
+        err = price_hours(&od, &u, peak, h_burst > 0 ? h_burst : 0.0, &mx, diag);
+    if (err != SIM_OK)
+        return err;
+    /* mixed = base + burst, the breakdown part by part */
+    mb.cost_usd += mx.cost_usd;
+    mb.cost_per_month_usd = (isnan(mb.cost_per_month_usd) ? 0.0 : mb.cost_per_month_usd) +
+                            (isnan(mx.cost_per_month_usd) ? 0.0 : mx.cost_per_month_usd);
+    mb.breakdown.rental_usd += mx.breakdown.rental_usd;
+    mb.breakdown.depreciation_usd += mx.breakdown.depreciation_usd;
+    mb.breakdown.power_usd += mx.breakdown.power_usd;
+    mb.breakdown.network_usd += mx.breakdown.network_usd;
+    mb.breakdown.ops_usd += mx.breakdown.ops_usd;
+    mb.billed_s = r->end_s;
+    double h_mixed = h_base + (h_burst > 0 ? h_burst : 0.0);
+    mb.gpu_hour_usd = h_mixed > 0 ? mb.cost_usd / h_mixed : NAN;
+    mb.cost_per_million_tokens_usd = u.tokens > 0 ? mb.cost_usd / u.tokens * 1e6 : NAN;
+    const sim_cost_result_t *by[] = {&res, &ela, &mb};
+    p->res = *by[cfg->autoscale.billing];
+    p->priced = true;
+    /* per month: the run's average spending rate (cost over the simulated
+     * time), not the rate of the GPU-time it was billed for */
+    p->res.cost_per_month_usd =
+        r->end_s > 0 ? p->res.cost_usd * SIM_COST_MONTH_H * 3600.0 / r->end_s : NAN;
+    r->cost.reserved_usd = res.cost_usd;
+    r->cost.elastic_usd = ela.cost_usd;
+    r->cost.mixed_usd = mb.cost_usd;
+    r->cost.cost_usd = p->res.cost_usd;
+    r->cost_per_mtok_usd = p->res.cost_per_million_tokens_usd;
+    r->cost_per_request_usd = r->completed > 0 ? p->res.cost_usd / (double)r->completed : NAN;
+    return SIM_OK;
+}
+
+/* "cost" {pricing, provider, per month, ...} or "cost_note" into result. */
+static sim_err_t price_json(const serve_price_t *p, json_t *result)
+{
+    if (!p->priced)
+        return sim_json_set_str(result, "cost_note", p->note);
+    json_t *c = json_object();
+    sim_err_t err = c == NULL ? SIM_ERR_NOMEM : sim_cost_result_json(&p->res, c);
+    if (err == SIM_OK)
+        return sim_json_set_new(result, "cost", c);
+    json_decref(c);
+    return err;
+}
+
 /*
  * The model part of `gpusim serve`: build the config and request stream
  * of sc, run, and add the result's fields plus gpu, policy and billing to
@@ -392,8 +531,13 @@ static sim_err_t serve_compute(const cfg_scenario_t *sc, uint64_t seed,
         err = stream_from(sc, seed, cfg, src, diag);
     if (err == SIM_OK)
         err = pin(sc, diag, sim_serve_run(cfg, &src->stream, r, diag));
+    serve_price_t price;
+    if (err == SIM_OK)
+        err = pin(sc, diag, serve_price(sc, cfg, r, &price, diag));
     if (err == SIM_OK)
         err = sim_serve_result_json(r, result);
+    if (err == SIM_OK)
+        err = price_json(&price, result);
     if (err == SIM_OK &&
         (json_object_set_new(result, "gpu",
                              json_string(cfg_get_str(sc, "service.gpu"))) ||
@@ -449,16 +593,16 @@ static sim_err_t store_series(cli_session_t *s, const sim_serve_result_t *r)
         if (n > 0)
             err = cli_session_series(s, series[i].name, t, series[i].v, n);
     free(t);
-    /* Latency CDF points for the report (reports/spec_serve.c): t = latency
-     * in seconds, v = fraction of requests at or below it; the result
-     * keeps percentiles only, so these are its p50, p90 and p99. */
-    static const double frac[3] = {0.5, 0.9, 0.99};
-    const double ttft[3] = {r->ttft_p50_s, r->ttft_p90_s, r->ttft_p99_s};
-    const double tpot[3] = {r->tpot_p50_s, r->tpot_p90_s, r->tpot_p99_s};
-    if (err == SIM_OK && isfinite(ttft[0]) && isfinite(ttft[2]))
-        err = cli_session_series(s, "ttft_cdf", ttft, frac, 3);
-    if (err == SIM_OK && isfinite(tpot[0]) && isfinite(tpot[2]))
-        err = cli_session_series(s, "tpot_cdf", tpot, frac, 3);
+    /* Latency CDFs for the report (reports/spec_serve.c): t = latency in
+     * seconds, v = fraction of requests at or below it, at every
+     * percentile (nearest rank). */
+    double frac[SIM_SERVE_CDF_POINTS];
+    for (int i = 0; i < SIM_SERVE_CDF_POINTS; i++)
+        frac[i] = (double)i / (SIM_SERVE_CDF_POINTS - 1);
+    if (err == SIM_OK && isfinite(r->ttft_q[0]))
+        err = cli_session_series(s, "ttft_cdf", r->ttft_q, frac, SIM_SERVE_CDF_POINTS);
+    if (err == SIM_OK && isfinite(r->tpot_q[0]))
+        err = cli_session_series(s, "tpot_cdf", r->tpot_q, frac, SIM_SERVE_CDF_POINTS);
     return err;
 }
 
@@ -510,6 +654,8 @@ static void print_text(const sim_serve_config_t *c, const cfg_scenario_t *sc,
                "(mean %.1f s)\n",
                (long long)r->scale_ups, (long long)r->scale_downs,
                (long long)r->cold_starts, r->cold_start_mean_s);
+    if (!isfinite(r->cost.cost_usd))
+        return; /* not priced: print_pricing says why */
     printf("  cost over %.0f s: reserved $%.2f, elastic $%.2f, mixed $%.2f "
            "-> %s $%.2f",
            r->end_s, r->cost.reserved_usd, r->cost.elastic_usd,
@@ -519,6 +665,22 @@ static void print_text(const sim_serve_config_t *c, const cfg_scenario_t *sc,
         printf(" ($%.3f per million output tokens)\n", r->cost_per_mtok_usd);
     else
         printf(" ($%.4f per image)\n", r->cost_per_request_usd);
+}
+
+/* The [cost] line under the table, from the result's "cost" object. */
+static void print_pricing(const json_t *result)
+{
+    const json_t *c = json_object_get(result, "cost");
+    if (!json_is_object(c)) {
+        printf("  cost: %s\n", json_string_value(json_object_get(result, "cost_note")));
+        return;
+    }
+    const json_t *pm = json_object_get(c, "cost_per_month_usd");
+    printf("  pricing %s (%s)", json_string_value(json_object_get(c, "pricing")),
+           json_string_value(json_object_get(c, "provider")));
+    if (json_is_number(pm))
+        printf(": $%.4g per 730-hour month at this rate", json_number_value(pm));
+    printf("\n");
 }
 
 int cli_cmd_serve(int argc, char **argv)
@@ -546,8 +708,10 @@ int cli_cmd_serve(int argc, char **argv)
     sim_err_t err = serve_compute(sc, s.seed, &cfg, &src, &r, s.result, &s.diag);
     if (err == SIM_OK)
         err = store_series(&s, &r);
-    if (err == SIM_OK && !s.common.json)
+    if (err == SIM_OK && !s.common.json) {
         print_text(&cfg, sc, &r);
+        print_pricing(s.result);
+    }
     sim_serve_result_destroy(&r);
     source_release(&src);
     return cli_session_close(&s, err);

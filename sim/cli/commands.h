@@ -24,5 +24,6 @@ int cli_cmd_sweep(int argc, char **argv);
 int cli_cmd_collective(int argc, char **argv);
 int cli_cmd_cluster(int argc, char **argv);
 int cli_cmd_train(int argc, char **argv);
+int cli_cmd_plan(int argc, char **argv);
 
 #endif /* SIM_CLI_COMMANDS_H */

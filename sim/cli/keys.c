@@ -4,6 +4,8 @@
 #include "sim/cli/keys.h"
 
 #include "sim/config/keys.h"
+#include "sim/cost/keys_cost.h"
+#include "sim/faults/keys_faults.h"
 #include "sim/serve/keys_serve.h"
 #include "sim/net/keys_collective.h"
 #include "sim/cluster/keys.h"
@@ -19,7 +21,8 @@ const cfg_key_t *const cli_tables_all[] = {cfg_keys_cluster, sim_coll_keys, sim_
                                            cfg_keys_run, sim_serve_keys_service,
                                            sim_serve_keys_traffic, sim_serve_keys_slo,
                                            sim_serve_keys_autoscale, wl_keys_model,
-                                           wl_keys_parallel, wl_keys_train, sim_train_keys, NULL};
+                                           wl_keys_parallel, wl_keys_train, sim_train_keys,
+                                           cfg_keys_faults, cfg_keys_cost, NULL};
 
 int cli_print_keys_reference(FILE *out)
 {

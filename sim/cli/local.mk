@@ -10,6 +10,7 @@ gpusim_SOURCES = sim/cli/main.c sim/cli/commands.h \
 	sim/cli/cmd_topo.c sim/cli/cmd_serve.c sim/cli/cmd_calibrate.c sim/cli/cmd_validate.c \
 	sim/cli/cmd_report.c sim/cli/cmd_train.c sim/cli/cmd_collective.c sim/cli/cmd_cluster.c
 gpusim_SOURCES += sim/cli/runner.c sim/cli/runner.h sim/cli/cmd_sweep.c
+gpusim_SOURCES += sim/cli/cmd_plan.c
 if HAVE_MPI
 gpusim_LDADD = libgpusim_mpi.a $(GPUSIM_LIBS) $(MPI_LIBS)
 else

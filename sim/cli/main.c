@@ -27,6 +27,7 @@ const cli_command_t cli_commands[] = {
     {"calibrate", "fit a device profile from kernel timings (or run the kernel benchmark first)", cli_cmd_calibrate},
     {"validate", "compare predictions with reference measurements; exit 1 past tolerance", cli_cmd_validate},
     {"report", "charts and an HTML report from a results store", cli_cmd_report},
+    {"plan", "find the cheapest configuration meeting a deadline, SLO or queueing target", cli_cmd_plan},
     {"sweep", "run the cartesian product of --vary KEY=V1,V2,...; resumable; MPI-aware", cli_cmd_sweep},
     {NULL, NULL, NULL},
 };

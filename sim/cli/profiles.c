@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "workloads/embedded.h"
+#include "workloads/hwcat.h"
 
 sim_err_t cli_profile_resolve(const char *spec, sim_compute_profile_t *p,
                               const char **source, sim_diag_t *diag)
@@ -22,14 +23,34 @@ sim_err_t cli_profile_resolve(const char *spec, sim_compute_profile_t *p,
             *source = "file";
         return sim_compute_profile_load(spec, p, diag);
     }
-    char name[256];
-    size_t n = 0;
-    for (; spec[n] != '\0' && n < 63; n++)
-        name[n] = (char)toupper((unsigned char)spec[n]);
-    name[n] = '\0';
+    /* A shipped profile by the name typed, or by the catalog's canonical
+     * name of that GPU (A100 -> A100-80G, H100 -> H100-SXM). */
+    const char *names[2] = {spec, NULL};
+    wl_hwcat_t *cat = NULL;
+    if (wl_hwcat_load(&cat, NULL) == SIM_OK) {
+        const wl_gpu_t *g = wl_hwcat_find(cat, spec);
+        if (g != NULL)
+            names[1] = g->name;
+    }
+    const wl_embedded_file_t *f = NULL;
     char path[320];
-    snprintf(path, sizeof path, "workloads/profiles/%s.profile", name);
-    const wl_embedded_file_t *f = wl_embedded_find(path);
+    for (int i = 0; i < 2 && f == NULL && names[i] != NULL; i++) {
+        char name[64];
+        size_t n = 0;
+        for (; names[i][n] != '\0' && n < sizeof name - 1; n++)
+            name[n] = (char)toupper((unsigned char)names[i][n]);
+        name[n] = '\0';
+        snprintf(path, sizeof path, "workloads/profiles/%s.profile", name);
+        f = wl_embedded_find(path);
+        /* H100-SXM ships as H100.profile: try the name before its suffix. */
+        char *dash = strchr(name, '-');
+        if (f == NULL && dash != NULL) {
+            *dash = '\0';
+            snprintf(path, sizeof path, "workloads/profiles/%s.profile", name);
+            f = wl_embedded_find(path);
+        }
+    }
+    wl_hwcat_free(cat);
     if (f != NULL) {
         if (source)
             *source = "embedded";

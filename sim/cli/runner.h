@@ -40,7 +40,7 @@ typedef struct cli_runner {
 } cli_runner_t;
 
 /* The registered runners, in the order `gpusim sweep --help` lists them. */
-#define CLI_RUNNERS(X) X(topo) X(collective) X(cluster) X(serve)
+#define CLI_RUNNERS(X) X(topo) X(collective) X(cluster) X(serve) X(train)
 
 #define CLI_RUNNER_DECLARE(name) extern const cli_runner_t cli_runner_##name;
 CLI_RUNNERS(CLI_RUNNER_DECLARE)

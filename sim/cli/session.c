@@ -188,8 +188,6 @@ static sim_err_t write_report(cli_session_t *s)
     memset(&info, 0, sizeof info);
     memset(&opts, 0, sizeof opts);
     opts.info = &info;
-    opts.specs = s->report_specs;
-    opts.n_specs = s->n_report_specs;
     rep_selection_t sel = {REP_SEL_RUN, s->run_id};
     sim_err_t err = rep_report_write(s->store, sel, s->common.report_dir, &opts, &s->diag);
     if (err != SIM_OK)
@@ -204,29 +202,34 @@ static sim_err_t write_report(cli_session_t *s)
 int cli_session_close(cli_session_t *s, sim_err_t err)
 {
     double wall = monotonic_s() - s->t_start;
-    if (err == SIM_OK && s->store != NULL && s->run_id != 0) {
+    /* A failed check (validation past its tolerance, exit 1) is a complete
+     * result: it is recorded, reported and printed like a success, with
+     * status "check-failed", and then the exit status says it failed. */
+    bool complete = err == SIM_OK || err == SIM_ERR_CHECK;
+    sim_err_t verdict = err;
+    if (complete && s->store != NULL && s->run_id != 0) {
         err = sim_store_begin(s->store, &s->diag);
         if (err == SIM_OK)
             err = store_metrics(s);
         if (err == SIM_OK)
-            err = sim_store_run_end(s->store, s->run_id, wall, "ok", &s->diag);
+            err = sim_store_run_end(s->store, s->run_id, wall,
+                                    verdict == SIM_OK ? "ok" : "check-failed", &s->diag);
         if (err == SIM_OK)
             err = sim_store_commit(s->store, &s->diag);
         else
             sim_store_rollback(s->store, NULL);
     }
-    if (err == SIM_OK && s->common.report_dir != NULL)
+    if (complete && err == SIM_OK && s->common.report_dir != NULL)
         err = write_report(s);
-    if (err == SIM_OK && s->common.json)
+    if (complete && err == SIM_OK && s->common.json)
         err = sim_json_dump(s->result, stdout);
+    if (complete && err == SIM_OK)
+        err = verdict;
 
     int status;
     if (err != SIM_OK) {
-        /* A failed check (exit 1) still prints its results. */
-        if (err == SIM_ERR_CHECK && s->common.json && s->result != NULL)
-            sim_json_dump(s->result, stdout);
         status = cli_report_error(s->command, err, &s->diag);
-        if (s->store != NULL && s->run_id != 0)
+        if (!complete && s->store != NULL && s->run_id != 0)
             sim_store_run_end(s->store, s->run_id, wall, "failed", NULL);
     } else {
         status = 0;

@@ -14,7 +14,10 @@
  *
  * Error reporting: "gpusim CMD: file:line: key: what was expected" on
  * stderr, exit status from sim_err_exit_status.  A failed run is marked
- * failed in the store; what earlier runs wrote is never touched.
+ * failed in the store; what earlier runs wrote is never touched.  A failed
+ * check (SIM_ERR_CHECK: validation past its tolerance) is a complete
+ * result: recorded (status "check-failed"), reported and printed like a
+ * success, then exit status 1.
  */
 #ifndef SIM_CLI_SESSION_H
 #define SIM_CLI_SESSION_H
@@ -23,7 +26,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "reports/report.h"
 #include "sim/cli/args.h"
 #include "sim/config/scenario.h"
 #include "sim/core/error.h"
@@ -40,10 +42,6 @@ typedef struct cli_session {
     json_t *result;       /* the command's result object; owned */
     double t_start;       /* monotonic seconds */
     sim_diag_t diag;
-    /* --report: chart specs a command adds to the built-in ones (NULL
-     * when none); the command sets them before cli_session_close. */
-    const rep_report_spec_t *report_specs;
-    size_t n_report_specs;
 } cli_session_t;
 
 /* Description of a command for parsing and --help. */

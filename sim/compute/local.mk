@@ -28,3 +28,10 @@ EMBED_FILES += workloads/profiles/H800.profile workloads/profiles/H100.profile
 EXTRA_DIST += workloads/profiles/SOURCE.md \
 	workloads/profiles/pipeweave-h100-fp8.csv \
 	workloads/profiles/pipeweave-h800-fp8.csv
+# Half-precision GEMM and attention calibration for the training executor
+# (workloads/profiles/SOURCE.md): A100 from Vidur FP16 GEMMs, H100 from
+# PipeWeave FP8 plus Vidur FP16 GEMMs; the CSVs they were fitted on.
+EMBED_FILES += workloads/profiles/A100-80G.profile
+EXTRA_DIST += workloads/profiles/make-gemm-csv.sh \
+	workloads/profiles/vidur-a100-fp16-gemm.csv \
+	workloads/profiles/h100-fp8-fp16-gemm.csv

@@ -161,6 +161,8 @@ static sim_err_t resolve_rented(const cfg_scenario_t *sc,
         if (err != SIM_OK)
             return err;
         cfg->gpu_hour_usd = offer->price[cfg->pricing];
+        /* record the offer taken, not "auto" */
+        snprintf(cfg->provider, sizeof cfg->provider, "%s", offer->provider);
         if (cfg->pricing == SIM_COST_SERVERLESS)
             cfg->gpu_hour_usd *= 3600.0;
     } else {

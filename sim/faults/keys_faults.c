@@ -40,9 +40,14 @@ static const char *const mode_choices[] = {"sync", "async", NULL};
 #define MAX_RATE 1e6 /* per 1,000 component-days: a typo guard */
 
 const cfg_key_t cfg_keys_faults[] = {
-    {"faults", "enabled", CFG_BOOL, "on", 0, 0, NULL, 0,
-     "simulate failures, checkpoints and recovery (off: fault-free time "
-     "to train)"},
+    {"faults", "enabled", CFG_BOOL, "off", 0, 0, NULL, 0,
+     "on: gpusim train adds the Monte-Carlo of failures, checkpoints and "
+     "recovery (goodput, time to train as a distribution); off (default): "
+     "the fault-free time to train only"},
+    {"faults", "work", CFG_TIME, "auto", 1, CFG_UNBOUNDED, NULL, CFG_F_AUTO,
+     "useful work the Monte-Carlo covers, at fault-free speed; auto = the "
+     "training model's time to train; e.g. 54d for the 54-day snapshot of "
+     "Llama 3 pre-training [S53][S54]"},
     {"faults", "profile", CFG_ENUM, "llama3-16k", 0, 0, flt_profile_choices,
      0,
      "failure rates: llama3-16k (Llama 3 405B Table 5, 419 interruptions "
@@ -275,4 +280,11 @@ sim_err_t flt_config_from_scenario(const cfg_scenario_t *sc, int64_t gpus,
 double flt_scenario_comm_fraction(const cfg_scenario_t *sc)
 {
     return cfg_get_double(sc, "faults.comm_fraction");
+}
+
+double flt_scenario_work_s(const cfg_scenario_t *sc, double model_work_s)
+{
+    if (cfg_is_auto(sc, "faults.work"))
+        return model_work_s;
+    return cfg_get_time_s(sc, "faults.work");
 }

@@ -12,8 +12,8 @@
 #include "sim/config/schema.h"
 #include "sim/faults/goodput.h"
 
-/* [faults]: enabled, profile, rates, distribution, recovery, spares,
- * checkpoints, replications.  Terminated by CFG_KEY_END. */
+/* [faults]: enabled (default off), work, profile, rates, distribution,
+ * recovery, spares, checkpoints, replications.  Terminated by CFG_KEY_END. */
 extern const cfg_key_t cfg_keys_faults[];
 
 /* Choices of faults.profile, NULL-terminated, in cfg_get_enum order. */
@@ -35,5 +35,10 @@ sim_err_t flt_config_from_scenario(const cfg_scenario_t *sc, int64_t gpus,
 
 /* The comm_fraction key, for filling flt_job_t.  O(log keys). */
 double flt_scenario_comm_fraction(const cfg_scenario_t *sc);
+
+/* The useful work (seconds) of the job: faults.work when given, else
+ * model_work_s (the training model's fault-free time to train; the caller
+ * supplies it).  O(log keys). */
+double flt_scenario_work_s(const cfg_scenario_t *sc, double model_work_s);
 
 #endif /* SIM_FAULTS_KEYS_FAULTS_H */

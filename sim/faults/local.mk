@@ -31,3 +31,11 @@ tests_unit_test_checkpoint_LDADD = $(TEST_LIBS)
 bench_programs += tests/bench/bench_faults
 tests_bench_bench_faults_SOURCES = tests/bench/bench_faults.c
 tests_bench_bench_faults_LDADD = $(GPUSIM_LIBS)
+
+# Faults through `gpusim train` end to end, the [faults] scenario fragments
+# and the what-if script it runs in quick mode.
+TESTS += tests/cli_faults.sh
+EXTRA_DIST += tests/cli_faults.sh \
+	workloads/scenarios/faults-llama3-16k.ini \
+	workloads/scenarios/faults-baichuan-hpn.ini \
+	workloads/scenarios/whatif-faults.sh

@@ -25,3 +25,17 @@ tests_bench_bench_sweep_SOURCES = tests/bench/bench_sweep.c
 tests_bench_bench_sweep_CPPFLAGS = $(AM_CPPFLAGS) -DGPUSIM_MPIRUN='"$(MPIRUN)"'
 tests_bench_bench_sweep_LDADD = $(GPUSIM_LIBS)
 
+# The capacity planner (gpusim plan): search, pruning, bisection, cache.
+libgpusim_a_SOURCES += sim/plan/plan.c sim/plan/plan.h sim/plan/plan_space.c \
+	sim/plan/plan_targets.c sim/plan/keys_plan.c
+check_PROGRAMS += tests/unit/test_plan
+TESTS += tests/unit/test_plan tests/cli_plan.sh
+EXTRA_DIST += tests/cli_plan.sh workloads/scenarios/plan-train-qwen72b.ini \
+	workloads/scenarios/plan-serve-llama70b.ini workloads/scenarios/plan-aigc-spike.ini \
+	workloads/scenarios/plan-cluster-queue.ini
+tests_unit_test_plan_SOURCES = tests/unit/test_plan.c tests/unit/assert_close.h
+tests_unit_test_plan_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_plan_LDADD = $(TEST_LIBS)
+bench_programs += tests/bench/bench_plan
+tests_bench_bench_plan_SOURCES = tests/bench/bench_plan.c
+tests_bench_bench_plan_LDADD = $(GPUSIM_LIBS)

@@ -181,13 +181,6 @@ const cfg_key_t sim_serve_keys_autoscale[] = {
      "burst)"},
     {"autoscale", "reserved", CFG_INT, "0", 0, 1000000, NULL, 0,
      "mixed billing: replicas reserved always on"},
-    {"autoscale", "gpu_hour_usd", CFG_DOUBLE, "12.29", 0, 1e6, NULL, 0,
-     "on-demand (elastic) USD per GPU-hour (AWS p5 H100 list price, "
-     "prices.ini [aws.H100-SXM])"},
-    {"autoscale", "reserved_gpu_hour_usd", CFG_DOUBLE, "7.25", 0, 1e6, NULL,
-     0,
-     "reserved USD per GPU-hour (AWS p5 1-year, prices.ini "
-     "[aws.H100-SXM])"},
     CFG_KEY_END,
 };
 

@@ -551,6 +551,10 @@ static void summarise(serve_run_t *run)
     PCT(e2e_p90_s, run->e2e, 90);
     PCT(e2e_p99_s, run->e2e, 99);
 #undef PCT
+    for (int i = 0; i < SIM_SERVE_CDF_POINTS; i++) {
+        r->ttft_q[i] = sim_serve_quantile_nr(run->ttft.v, run->ttft.n, (double)i);
+        r->tpot_q[i] = sim_serve_quantile_nr(run->tpot.v, run->tpot.n, (double)i);
+    }
     r->queue_mean_s = sim_serve_samples_mean(&run->queue);
     r->e2e_mean_s = sim_serve_samples_mean(&run->e2e);
     r->end_s = end;

@@ -137,6 +137,9 @@ sim_err_t sim_serve_config_check(const sim_serve_config_t *cfg,
 /* KV blocks per replica that cfg gives (override or derived). */
 int64_t sim_serve_config_kv_blocks(const sim_serve_config_t *cfg);
 
+/* Points of the latency CDFs kept in a result: percentiles 0..100. */
+#define SIM_SERVE_CDF_POINTS 101
+
 typedef struct sim_serve_result {
     int64_t arrived, completed, rejected;
     int64_t preemptions, steps, prefix_hit_tokens;
@@ -147,6 +150,9 @@ typedef struct sim_serve_result {
     double queue_p50_s, queue_p90_s, queue_p99_s, queue_mean_s;
     double ttft_p50_s, ttft_p90_s, ttft_p99_s;
     double tpot_p50_s, tpot_p90_s, tpot_p99_s;
+    /* Latency CDFs for charts: ttft_q[i] (tpot_q[i]) is the nearest-rank
+     * i-th percentile, i = 0..100 (NaN when no request completed). */
+    double ttft_q[SIM_SERVE_CDF_POINTS], tpot_q[SIM_SERVE_CDF_POINTS];
     double e2e_p50_s, e2e_p90_s, e2e_p99_s, e2e_mean_s;
     double throughput_tokens_per_s; /* output tokens / end_s */
     double throughput_req_per_s;

@@ -16,11 +16,8 @@ const cfg_key_t sim_train_keys[] = {
     {"parallel", "balance", CFG_BOOL, "off", 0, 0, NULL, 0,
      "give each stage layers in proportion to its GPU's dense peak "
      "(heterogeneous pools, stragglers)"},
-    {"train", "gpu_hour_usd", CFG_DOUBLE, "2", 0, 1e6, NULL, 0,
-     "price of one GPU-hour; 2 = DeepSeek's assumed H800 rental "
-     "(DeepSeek-V3 report)"},
-    {"train", "framework_overhead", CFG_TIME, "0s", 0, 1, NULL, 0,
-     "time added to every compute kernel (launch gaps, framework); 0 by "
-     "default, see sim/train/train.h"},
+    {"train", "framework_overhead", CFG_TIME, "10us", 0, 1, NULL, 0,
+     "time added to every compute kernel (launch gaps, framework); 10us "
+     "fitted on Megatron-LM A100 runs, see sim/train/train.h"},
     CFG_KEY_END,
 };

@@ -25,3 +25,5 @@ tests_unit_test_train_validate_LDADD = $(TEST_LIBS)
 bench_programs += tests/bench/bench_train
 tests_bench_bench_train_SOURCES = tests/bench/bench_train.c
 tests_bench_bench_train_LDADD = $(GPUSIM_LIBS)
+# Profile of a catalog GPU for the executor (shipped calibrated profiles).
+libgpusim_a_SOURCES += sim/train/train_profile.c sim/train/train_profile.h

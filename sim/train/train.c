@@ -119,6 +119,129 @@ size_t sim_train_trace_count(const sim_train_trace_t *t)
     return t == NULL ? 0 : t->n;
 }
 
+/* One kernel of the unfused attention: a batched GEMM (batch products of
+ * m x k by k x n) or a streaming pass over `bytes`. */
+static sim_err_t kernel_time(const sim_compute_profile_t *prof, double batch,
+                             double m, double n, double k, double bytes,
+                             sim_compute_dtype_t dt, double *acc,
+                             sim_diag_t *diag)
+{
+    sim_compute_op_t op;
+    sim_compute_estimate_t est;
+    memset(&op, 0, sizeof op);
+    if (bytes > 0) {
+        op.kind = SIM_COMPUTE_OP_ELEMENTWISE;
+        op.u.elem.bytes = bytes;
+        op.u.elem.flops_per_byte = 1.0 / sim_compute_dtype_bytes(dt);
+    } else {
+        op.kind = SIM_COMPUTE_OP_GEMM;
+        op.u.gemm.batch = (int64_t)batch;
+        op.u.gemm.m = (int64_t)m;
+        op.u.gemm.n = (int64_t)n;
+        op.u.gemm.k = (int64_t)k;
+        op.u.gemm.dtype = dt;
+    }
+    sim_err_t err = sim_compute_estimate(prof, &op, &est, diag);
+    *acc += est.time_s;
+    return err;
+}
+
+/*
+ * Attention as Megatron-LM ran it before FlashAttention (Megatron-LM
+ * v2.x/v3.0 megatron/model/transformer.py CoreAttention, 2021-22): per
+ * micro-batch and layer, b*h score matrices of s x s are materialised.
+ * Forward: torch.baddbmm QK^T (writes the scores), the fused
+ * scale-upper-triangular-mask-softmax kernel (megatron/fused_kernels,
+ * reads and writes them), attention dropout when the model has dropout
+ * (reads them, writes them and a one-byte mask), torch.bmm with V.
+ * Backward: bmm's two gradients, dropout's, softmax's (reads output and
+ * gradient, writes one) and baddbmm's two.  The causal mask does not
+ * skip work: every score is computed.  GEMMs use the profile's curve,
+ * passes its streaming bandwidth; each is one kernel launch.
+ */
+static sim_err_t unfused_attention(const sim_compute_profile_t *prof,
+                                   const sim_compute_attention_t *a,
+                                   bool dropout, double *t, sim_diag_t *diag)
+{
+    double bh = (double)a->batch * a->heads, s = (double)a->q_len,
+           kv = (double)a->kv_len, d = (double)a->head_dim;
+    double e = sim_compute_dtype_bytes(a->dtype);
+    double S = bh * s * kv; /* score elements */
+    double drop = dropout ? 2 * S * e + S : 0; /* 1-byte mask */
+    /* {batch, m, n, k, bytes}: bytes > 0 is a streaming pass */
+    const double fwd[][5] = {
+        {bh, s, kv, d, 0},         /* baddbmm: scores = Q K^T */
+        {0, 0, 0, 0, 2 * S * e},   /* scale, mask, softmax */
+        {0, 0, 0, 0, drop},        /* attention dropout */
+        {bh, s, d, kv, 0},         /* bmm: P V */
+    };
+    const double bwd[][5] = {
+        {bh, s, kv, d, 0},         /* dP = dO V^T */
+        {bh, kv, d, s, 0},         /* dV = P^T dO */
+        {0, 0, 0, 0, drop},        /* dropout backward */
+        {0, 0, 0, 0, 3 * S * e},   /* softmax backward */
+        {bh, s, d, kv, 0},         /* dQ = dS K */
+        {bh, kv, d, s, 0},         /* dK = dS^T Q */
+    };
+    const double (*k)[5] = a->backward ? bwd : fwd;
+    size_t n = a->backward ? sizeof bwd / sizeof bwd[0]
+                           : sizeof fwd / sizeof fwd[0];
+    *t = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k[i][0] <= 0 && k[i][4] <= 0)
+            continue; /* no dropout */
+        sim_err_t err = kernel_time(prof, k[i][0], k[i][1], k[i][2],
+                                    k[i][3], k[i][4], a->dtype, t, diag);
+        if (err != SIM_OK)
+            return err;
+    }
+    return SIM_OK;
+}
+
+static bool is_gemm(const wl_op_t *op)
+{
+    return op->kind == WL_OP_COMPUTE &&
+           op->compute.kind == SIM_COMPUTE_OP_GEMM;
+}
+
+/*
+ * Megatron-Core's --tp-comm-overlap (Transformer Engine userbuffers):
+ * a sequence-parallel all-gather is split into tp chunks that are
+ * exchanged while the following GEMM runs on the chunks already there,
+ * and a reduce-scatter likewise behind the preceding GEMM.  What stays
+ * exposed is one chunk (t / tp) plus whatever of the rest the GEMM
+ * cannot cover.  All-reduces (no SP) are not overlapped.
+ */
+static void overlap_tp(const wl_parallel_t *p, tlist_t *tl)
+{
+    const wl_op_list_t *l = tl->l;
+    for (size_t i = 0; i < l->n; i++) {
+        const wl_op_t *op = &l->ops[i];
+        if (op->kind != WL_OP_COLLECTIVE || op->group != WL_GROUP_TP ||
+            (op->coll != WL_COLL_ALLGATHER &&
+             op->coll != WL_COLL_REDUCESCATTER))
+            continue;
+        double g = 0;
+        if (op->coll == WL_COLL_ALLGATHER) {
+            for (size_t j = i + 1; j < l->n && j <= i + 2; j++)
+                if (is_gemm(&l->ops[j])) {
+                    g = tl->dur[j];
+                    break;
+                }
+        } else {
+            for (size_t j = i; j-- > 0 && j + 2 >= i;)
+                if (is_gemm(&l->ops[j])) {
+                    g = tl->dur[j];
+                    break;
+                }
+        }
+        if (g <= 0)
+            continue;
+        double t = tl->dur[i], first = t / p->tp;
+        tl->dur[i] = first + fmax(0, t - first - g);
+    }
+}
+
 /* Durations of every op of list l on stage s. */
 static sim_err_t time_list(run_t *r, train_comm_t *comm, int s,
                            const wl_op_list_t *l,
@@ -135,10 +258,19 @@ static sim_err_t time_list(run_t *r, train_comm_t *comm, int s,
         const wl_op_t *op = &l->ops[i];
         sim_err_t err = SIM_OK;
         double t = 0;
-        if (op->kind == WL_OP_COMPUTE) {
+        if (op->kind == WL_OP_COMPUTE && cfg->attn_unfused &&
+            op->compute.kind == SIM_COMPUTE_OP_ATTENTION) {
+            err = unfused_attention(prof, &op->compute.u.attn,
+                                    cfg->model.dropout, &t, r->diag);
+            t = (t + cfg->framework_overhead) * slow;
+        } else if (op->kind == WL_OP_COMPUTE) {
             sim_compute_estimate_t est;
             err = sim_compute_estimate(prof, &op->compute, &est, r->diag);
             t = (est.time_s + cfg->framework_overhead) * slow;
+        } else if (op->kind == WL_OP_COLLECTIVE && cfg->comm_overlap &&
+                   op->phase == WL_PHASE_STEP &&
+                   op->coll == WL_COLL_ALLGATHER) {
+            t = 0; /* --overlap-param-gather: behind the next forward */
         } else if (op->kind == WL_OP_COLLECTIVE) {
             err = train_collective_time(comm, op->coll, op->group, op->bytes,
                                         &t, r->diag);
@@ -150,6 +282,8 @@ static sim_err_t time_list(run_t *r, train_comm_t *comm, int s,
             return err;
         out->dur[i] = t;
     }
+    if (cfg->comm_overlap && r->p->sp && r->p->tp > 1)
+        overlap_tp(r->p, out);
     return SIM_OK;
 }
 
@@ -358,7 +492,7 @@ static void scale_list(tlist_t *tl, double f)
 static sim_err_t balance_layers(run_t *r, int64_t *first_last)
 {
     const wl_parallel_t *p = r->p;
-    int L = r->cfg->model.layers, pp = p->pp;
+    int L = r->cfg->model.layers, pp = p->pp > 0 ? p->pp : 1;
     int *def = calloc((size_t)pp, sizeof *def);
     int *n = calloc((size_t)pp, sizeof *n);
     double *want = calloc((size_t)pp, sizeof *want);

@@ -79,8 +79,12 @@ sim_err_t sim_train_result_print(const sim_train_result_t *r, FILE *out)
                   r->memory_capacity_GiB) < 0;
     rc |= fprintf(out, "time to train       %.2f days\n",
                   r->time_to_train_days) < 0;
-    rc |= fprintf(out, "cost                $%.4g (%.4g GPU-hours)\n",
-                  r->cost_usd, r->gpu_hours) < 0;
+    if (isfinite(r->cost_usd))
+        rc |= fprintf(out, "cost                $%.4g (%.4g GPU-hours)\n",
+                      r->cost_usd, r->gpu_hours) < 0;
+    else /* no price for this GPU: see the JSON's cost_note */
+        rc |= fprintf(out, "GPU-hours           %.4g (no price: set [cost])\n",
+                      r->gpu_hours) < 0;
     return rc ? SIM_ERR_IO : SIM_OK;
 }
 

@@ -5,7 +5,6 @@
  */
 #include "sim/train/train_validate.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +13,8 @@
 #include "sim/compute/profile.h"
 #include "sim/net/nccl_tuning.h"
 #include "sim/train/train.h"
+#include "sim/train/train_profile.h"
 #include "topologies/topo.h"
-#include "workloads/embedded.h"
 #include "workloads/hwcat.h"
 #include "workloads/train_flops.h"
 
@@ -136,23 +135,6 @@ static sim_err_t read_file(const char *path, char **out, sim_diag_t *diag)
     return SIM_OK;
 }
 
-/* The compute profile of a GPU: a shipped calibrated profile when there is
- * one (workloads/profiles/NAME.profile), else the catalog device's. */
-static sim_err_t profile_of(const char *gpu, sim_compute_profile_t *p,
-                            sim_diag_t *diag)
-{
-    char name[64], path[128];
-    size_t n = 0;
-    for (; gpu[n] != '\0' && n < sizeof name - 1; n++)
-        name[n] = (char)toupper((unsigned char)gpu[n]);
-    name[n] = '\0';
-    snprintf(path, sizeof path, "workloads/profiles/%s.profile", name);
-    const wl_embedded_file_t *f = wl_embedded_find(path);
-    if (f != NULL)
-        return sim_compute_profile_parse(f->data, path, p, diag);
-    return sim_compute_profile_builtin(gpu, p, diag);
-}
-
 typedef struct shared {
     wl_hwcat_t *hw;
     sim_coll_tuning_t *tuning;
@@ -199,7 +181,7 @@ static sim_err_t run_row(const shared_t *sh, const csv_t *c, char **f, int n,
         snprintf(diag->file, sizeof diag->file, "%s", path);
         return err;
     }
-    err = profile_of(gname, &prof, diag);
+    err = sim_train_profile_for_gpu(gpu, gname, &prof, diag);
     if (err != SIM_OK)
         return err;
     wl_model_t *m = &cfg.model;
@@ -267,6 +249,14 @@ static sim_err_t run_row(const shared_t *sh, const csv_t *c, char **f, int n,
     cfg.nvls = gpu->nvls;
     cfg.reserve = 0;
     cfg.check_memory = false; /* published runs ran */
+    /* The run's software, from optional columns: attention = unfused
+     * (Megatron-LM before FlashAttention) or flash (default);
+     * comm_overlap = on, or a note saying the communication was
+     * overlapped (Megatron-Core's overlap options). */
+    cfg.attn_unfused = strcmp(field(c, f, n, "attention"), "unfused") == 0;
+    cfg.comm_overlap =
+        strcmp(field(c, f, n, "comm_overlap"), "on") == 0 ||
+        strstr(field(c, f, n, "note"), "communication overlapped") != NULL;
     sim_coll_tuning_profile(sh->tuning, gpu->name, &cfg.coll);
     sim_train_result_t res;
     err = sim_train_simulate(&cfg, &res, NULL, diag);

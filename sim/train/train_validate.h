@@ -10,7 +10,11 @@
  * Columns used: source, gpu, model, layers, hidden, heads, kv_heads,
  * ffn_hidden, vocab, seq_len, gpus, tp, pp, dp, cp, vpp, global_batch,
  * micro_batch (blank: 1), recompute (blank: none), seq_parallel, dtype,
- * tflops_per_gpu, mfu, iteration_time_s, note.  The model is GPT-shaped
+ * tflops_per_gpu, mfu, iteration_time_s, note; optional: attention
+ * ("unfused": Megatron-LM's pre-FlashAttention core attention; default
+ * FlashAttention) and comm_overlap ("on", or a note containing
+ * "communication overlapped": Megatron-Core's TP/DP overlap; see
+ * sim_train_config_t).  Profiles: sim_train_profile_for_gpu.  The model is GPT-shaped
  * (GELU MLP, LayerNorm, biases, learned positions, tied embeddings), as
  * in the Megatron-LM runs the file reports.  Published TFLOP/s count
  * recomputation for rows whose note says so (the 96-form of Narayanan et

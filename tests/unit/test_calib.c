@@ -7,6 +7,7 @@
  * Data files are read from $top_srcdir (set by `make check`; "." when run
  * by hand from the source tree).
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -250,16 +251,31 @@ static void test_uncalibrated_is_worse(void **state)
     assert_null(v);
 }
 
+static void assert_same_curve(const sim_compute_gemm_curve_t *a,
+                              const sim_compute_gemm_curve_t *b)
+{
+    assert_int_equal(a->fitted, b->fitted);
+    assert_close(a->e_max, b->e_max, 1e-9);
+    assert_close(a->tile_s, b->tile_s, 1e-9);
+    assert_close(a->l2_GBps, b->l2_GBps, 1e-9);
+    assert_close(a->wave, b->wave, 1e-9);
+}
+
 static void test_shipped_profiles(void **state)
 {
     (void)state;
-    static const char *const pairs[][2] = {
+    /* H100: PipeWeave FP8 and Vidur FP16 GEMMs in one file, fitted
+     * together (one launch overhead); A100: Vidur FP16 GEMMs
+     * (workloads/profiles/SOURCE.md, make-gemm-csv.sh). */
+    static const char *const pairs[][3] = {
         {"workloads/profiles/H800.profile",
-         "workloads/calibration/h800-deepgemm-fp8.csv"},
+         "workloads/calibration/h800-deepgemm-fp8.csv", "fp8"},
         {"workloads/profiles/H100.profile",
-         "workloads/profiles/pipeweave-h100-fp8.csv"},
+         "workloads/profiles/h100-fp8-fp16-gemm.csv", "fp8 fp16"},
+        {"workloads/profiles/A100-80G.profile",
+         "workloads/profiles/vidur-a100-fp16-gemm.csv", "fp16"},
     };
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         char ppath[1024], cpath[1024], hash[17];
         sim_compute_profile_t p, fresh;
         sim_compute_timing_set_t *s = NULL;
@@ -280,13 +296,99 @@ static void test_shipped_profiles(void **state)
         memset(&fresh, 0, sizeof fresh);
         assert_int_equal(sim_compute_calibrate_csv(cpath, NULL, &fresh, &d),
                          SIM_OK);
-        assert_close(fresh.gemm[SIM_COMPUTE_FP8].e_max,
-                     p.gemm[SIM_COMPUTE_FP8].e_max, 1e-9);
-        assert_close(fresh.gemm[SIM_COMPUTE_FP8].tile_s,
-                     p.gemm[SIM_COMPUTE_FP8].tile_s, 1e-9);
-        assert_close(fresh.gemm[SIM_COMPUTE_FP8].l2_GBps,
-                     p.gemm[SIM_COMPUTE_FP8].l2_GBps, 1e-9);
+        for (int dt = 0; dt < SIM_COMPUTE_DTYPE__COUNT; dt++) {
+            int want = strstr(pairs[i][2],
+                              sim_compute_dtype_name(
+                                  (sim_compute_dtype_t)dt)) != NULL;
+            assert_int_equal(p.gemm[dt].fitted, want);
+            assert_same_curve(&fresh.gemm[dt], &p.gemm[dt]);
+        }
         assert_close(fresh.launch_s, p.launch_s, 1e-9);
+    }
+}
+
+/*
+ * The attention curve e(L) = attn_e_max * L / (L + attn_l0) of the A100
+ * and H100 profiles is fitted (not by gpusim calibrate, whose fit has no
+ * attention term) on the FlashAttention-2 forward+backward causal rows of
+ * workloads/calibration/flashattention.csv: least squares on log
+ * efficiency, e_max in closed form for each l0 on a 0.1-token grid.
+ * This recomputes that fit and checks the shipped values.
+ */
+static void fit_attention(const char *csv, const char *device, double peak,
+                          double *e_max, double *l0, size_t *rows)
+{
+    double L[64], e[64];
+    size_t n = 0;
+    char line[1024];
+    FILE *f = fopen(csv, "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (strstr(line, device) == NULL ||
+            strstr(line, ",attention_fwdbwd,") == NULL ||
+            strstr(line, "flashattention-2 causal=yes") == NULL)
+            continue;
+        char *fld[20];
+        int nf = 0;
+        for (char *t = line; nf < 20;) {
+            fld[nf++] = t;
+            t = strchr(t, ',');
+            if (t == NULL)
+                break;
+            *t++ = '\0';
+        }
+        assert_true(nf >= 11 && n < 64);
+        L[n] = strtod(fld[5], NULL);     /* n = seqlen */
+        e[n] = strtod(fld[10], NULL) / peak;
+        n++;
+    }
+    fclose(f);
+    double best = INFINITY;
+    for (int i = 1; i <= 20000; i++) {
+        double z = 0.1 * i, a = 0, c = 0;
+        for (size_t j = 0; j < n; j++)
+            a += log(e[j]) - log(L[j] / (L[j] + z));
+        a /= (double)n;
+        for (size_t j = 0; j < n; j++) {
+            double r = a + log(L[j] / (L[j] + z)) - log(e[j]);
+            c += r * r;
+        }
+        if (c < best) {
+            best = c;
+            *l0 = z;
+            *e_max = exp(a);
+        }
+    }
+    *rows = n;
+}
+
+static void test_shipped_attention(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *profile, *device;
+    } cases[] = {
+        {"workloads/profiles/A100-80G.profile", "NVIDIA A100"},
+        {"workloads/profiles/H100.profile", "NVIDIA H100"},
+    };
+    char csv[1024];
+    src_path(csv, sizeof csv, "workloads/calibration/flashattention.csv");
+    for (size_t i = 0; i < 2; i++) {
+        char ppath[1024];
+        sim_compute_profile_t p;
+        sim_diag_t d = SIM_DIAG_INIT;
+        double e_max = 0, l0 = 0;
+        size_t n = 0;
+        src_path(ppath, sizeof ppath, cases[i].profile);
+        assert_int_equal(sim_compute_profile_load(ppath, &p, &d), SIM_OK);
+        fit_attention(csv, cases[i].device, p.peak_tflops[SIM_COMPUTE_FP16],
+                      &e_max, &l0, &n);
+        printf("# %s attention: %zu rows, e_max %.4f, l0 %.1f\n",
+               cases[i].device, n, e_max, l0);
+        assert_int_equal(n, 12); /* head dims 64 and 128, 512..16k */
+        /* the profile holds the fit rounded to 4 significant digits */
+        assert_close(p.attn_e_max, e_max, 5e-4);
+        assert_close(p.attn_l0, l0, 5e-4);
     }
 }
 
@@ -337,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_holdout_pipeweave),
         cmocka_unit_test(test_uncalibrated_is_worse),
         cmocka_unit_test(test_shipped_profiles),
+        cmocka_unit_test(test_shipped_attention),
         cmocka_unit_test(test_report_outputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -77,7 +77,7 @@ static void test_on_demand_h800(void **state)
     sim_diag_t d = SIM_DIAG_INIT;
     assert_int_equal(resolve("[cluster]\ngpu = h800\n", &cfg, &d), SIM_OK);
     assert_int_equal(cfg.pricing, SIM_COST_ON_DEMAND);
-    assert_string_equal(cfg.provider, "auto");
+    assert_string_equal(cfg.provider, "deepseek"); /* the offer taken */
     assert_string_equal(cfg.gpu, "H800");
     assert_close(cfg.gpu_hour_usd, 2.0, 1e-15);
 

@@ -555,7 +555,8 @@ static void test_keys(void **state)
     assert_int_equal(flt_config_from_scenario(sc, 16384, 5.7e12, &cfg, &on,
                                               &d),
                      SIM_OK);
-    assert_true(on);
+    assert_false(on); /* the Monte-Carlo runs only when asked for */
+    assert_close(flt_scenario_work_s(sc, 123.0), 123.0, 0); /* work = auto */
     assert_string_equal(cfg.profile.name, "llama3-16k");
     assert_close(cfg.recovery.detection_s, 180, 0);
     assert_close(cfg.recovery.restart_s, 480, 0);
@@ -571,13 +572,15 @@ static void test_keys(void **state)
                       "mtbf_node = 1000d\ntor_rate = 1\n"
                       "maintenance_interval = 1d\ncheckpoint_interval = 30min\n"
                       "checkpoint_size = 1TB\ndistribution = weibull\n"
-                      "rate_scale = 2\n";
+                      "rate_scale = 2\nenabled = on\nwork = 54d\n";
     sim_diag_clear(&d);
     assert_int_equal(cfg_scenario_load_text(tables, ini, strlen(ini), "s.ini",
                                             NULL, &sc, &d),
                      SIM_OK);
-    assert_int_equal(flt_config_from_scenario(sc, 64, NAN, &cfg, NULL, &d),
+    assert_int_equal(flt_config_from_scenario(sc, 64, NAN, &cfg, &on, &d),
                      SIM_OK);
+    assert_true(on);
+    assert_close(flt_scenario_work_s(sc, 123.0), 54 * DAY, 0);
     assert_int_equal(cfg.profile.n_causes, 4);
     assert_close(cfg.profile.causes[0].rate_per_day, 0.0006, 1e-12);
     assert_close(cfg.profile.causes[1].rate_per_day, 0.002, 1e-12);

@@ -3,10 +3,19 @@
  * (workloads/validation/training.csv via $top_srcdir).
  *
  * The project's target is every row within 10% and the mean within 5%.
- * The current model does NOT meet it (A100 rows run on an uncalibrated
- * profile and come out fast, H100 rows slow); this test pins the accuracy
- * reached today so it cannot silently regress: every row within 35%, mean
- * within 16%.  Tighten both when the profiles are calibrated.
+ * What is reached honestly (calibrated A100/H100 profiles, one 10 us
+ * per-kernel framework overhead fitted on the SC'21 rows):
+ *  - with the runs' attention kernel stated (the optional `attention`
+ *    column: the Megatron-LM A100 runs of 2021-22 predate FlashAttention
+ *    and materialise the s x s scores): mean 6.4%, every A100 row within
+ *    5%, the Megatron-Core H100 rows 7-21% fast (the Vidur H100 GEMMs the
+ *    profile is fitted on reach 86-90% of the dense peak, above what
+ *    sustained training clocks give) — not the target;
+ *  - without that column every row runs FlashAttention and the A100 rows
+ *    of small models come out up to ~30% fast.
+ * test_published_runs pins both so neither silently regresses; the
+ * annotated copy is made here only while the shipped CSV lacks the
+ * column.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -15,34 +24,88 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
 #include "sim/train/train_validate.h"
 #include "tests/unit/assert_close.h"
 
-static void test_published_runs(void **state)
+/* Copy src to a temporary file with an `attention` column: "unfused" for
+ * the Megatron-LM rows on A100 (SC'21 and Korthikanti et al. 2022 ran
+ * Megatron-LM's CoreAttention: baddbmm, fused softmax, dropout, bmm),
+ * empty (FlashAttention) for the Megatron-Core H100 rows.  Returns 0
+ * when src already has the column (nothing written). */
+static int annotate(const char *src, char *out, size_t n)
 {
-    (void)state;
-    const char *top = getenv("top_srcdir");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/workloads/validation/training.csv",
-             top ? top : ".");
+    FILE *in = fopen(src, "r");
+    assert_non_null(in);
+    char line[4096];
+    assert_non_null(fgets(line, sizeof line, in));
+    if (strstr(line, ",attention") != NULL) {
+        fclose(in);
+        return 0;
+    }
+    snprintf(out, n, "/tmp/gpusim_tv_attn_XXXXXX");
+    int fd = mkstemp(out);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    do {
+        size_t l = strcspn(line, "\r\n");
+        if (l == 0)
+            continue;
+        line[l] = '\0';
+        const char *v = strstr(line, "tflops_per_gpu,mfu") != NULL ? "attention"
+                        : strstr(line, ",A100-80G,") != NULL ? "unfused"
+                                                              : "";
+        fprintf(f, "%s,%s\n", line, v);
+    } while (fgets(line, sizeof line, in) != NULL);
+    fclose(in);
+    fclose(f);
+    return 1;
+}
+
+static sim_train_validation_t *run(const char *path, double tol)
+{
     sim_train_validation_t *v = NULL;
     sim_diag_t d = SIM_DIAG_INIT;
-    sim_err_t err = sim_train_validate_csv(path, 0.35, &v, &d);
+    sim_err_t err = sim_train_validate_csv(path, tol, &v, &d);
     if (v != NULL)
         sim_train_validation_print(v, stdout);
     if (err != SIM_OK)
         fail_msg("%s", d.msg);
     assert_int_equal(v->n, 14);
-    assert_true(v->mean_abs_err < 0.16);
+    return v;
+}
+
+static void test_published_runs(void **state)
+{
+    (void)state;
+    const char *top = getenv("top_srcdir");
+    char path[4096], tmp[64];
+    snprintf(path, sizeof path, "%s/workloads/validation/training.csv",
+             top ? top : ".");
+    int made = annotate(path, tmp, sizeof tmp);
+    sim_train_validation_t *v = run(made ? tmp : path, 0.25);
+    /* 6.4% / 21.0% when written */
+    assert_true(v->mean_abs_err < 0.07);
     for (int i = 0; i < v->n; i++) {
-        assert_true(v->rows[i].predicted_s > 0);
-        assert_true(fabs(v->rows[i].time_err) <= 0.35);
+        const sim_train_vrow_t *r = &v->rows[i];
+        assert_true(r->predicted_s > 0);
+        assert_true(fabs(r->time_err) <= 0.22);
+        if (strstr(r->label, "A100") != NULL) /* within 5% when written */
+            assert_true(fabs(r->time_err) <= 0.06);
+    }
+    sim_train_validation_free(v);
+    if (made) {
+        /* the shipped file without the column: FlashAttention everywhere */
+        v = run(path, 0.35);
+        assert_true(v->mean_abs_err < 0.12);
+        sim_train_validation_free(v);
+        remove(tmp);
     }
     /* the 10% check reports failures as SIM_ERR_CHECK */
-    sim_train_validation_free(v);
     v = NULL;
     assert_int_equal(sim_train_validate_csv(path, 0.01, &v, NULL),
                      SIM_ERR_CHECK);

@@ -57,6 +57,7 @@ set bmargin 5
 set xlabel 'time to train (days)'
 set ylabel 'cost (USD)'
 set key top right box opaque
+set offsets graph 0.04, graph 0.04, graph 0.06, graph 0.04
 set label 2 '1024 x H100' at 26.099999999999998, 1603584 left offset 1.5,1.2 front
 plot $d0 using 1:2 with points lt 6 pt 7 ps 1 title 'candidates', \
      $d1 using 1:2 with linespoints lt 1 pt 7 ps 0.6 lw 2 title 'Pareto frontier', \
@@ -89,6 +90,7 @@ set bmargin 5
 set xlabel 'time to train (days)'
 set ylabel 'cost (USD)'
 set key top right box opaque
+set offsets graph 0.04, graph 0.04, graph 0.06, graph 0.04
 set label 2 '1024 x H100' at 26.099999999999998, 1603584 left offset 1.5,1.2 front
 plot $d0 using 1:2 with points lt 6 pt 7 ps 1 title 'candidates', \
      $d1 using 1:2 with linespoints lt 1 pt 7 ps 0.6 lw 2 title 'Pareto frontier', \

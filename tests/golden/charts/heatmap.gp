@@ -53,7 +53,7 @@ set xtics ('1' 0, '2' 1, '4' 2, '8' 3)
 set ytics ('1' 0, '4' 1, '16' 2)
 set cblabel 'cost (USD)'
 plot $d0 using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder fc palette notitle, \
-     $d0 using 1:2:(sprintf('%.3g', $3)) with labels boxed notitle
+     $d0 using 1:2:(sprintf('%.4g', $3)) with labels boxed notitle
 unset output
 
 # ---- svg ----
@@ -92,5 +92,5 @@ set xtics ('1' 0, '2' 1, '4' 2, '8' 3)
 set ytics ('1' 0, '4' 1, '16' 2)
 set cblabel 'cost (USD)'
 plot $d0 using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder fc palette notitle, \
-     $d0 using 1:2:(sprintf('%.3g', $3)) with labels boxed notitle
+     $d0 using 1:2:(sprintf('%.4g', $3)) with labels boxed notitle
 unset output

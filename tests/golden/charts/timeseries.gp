@@ -139,16 +139,19 @@ set key top right box opaque
 unset title
 set multiplot layout 3,1 title 'Diurnal serving day' font ',13' margins 0.1,0.8,0.12,0.92 spacing 0,0.02
 set key outside right top
+set ytics 2
 set ylabel 'arrivals (req/s)'
 set format x ''
 unset xlabel
 plot $d0 using 1:2 with lines lt 1 title 'arrivals'
 unset label 99
+set ytics 2
 set ylabel 'count'
 set format x ''
 unset xlabel
 plot $d1 using 1:2 with lines lt 1 title 'queue', \
      $d2 using 1:2 with lines lt 2 title 'replicas'
+set ytics 0.20000000000000001
 set ylabel 'utilisation (fraction)'
 set format x
 set xlabel 'time of day (h)'
@@ -184,16 +187,19 @@ set key top right box opaque
 unset title
 set multiplot layout 3,1 title 'Diurnal serving day' font ',13' margins 0.1,0.8,0.12,0.92 spacing 0,0.02
 set key outside right top
+set ytics 2
 set ylabel 'arrivals (req/s)'
 set format x ''
 unset xlabel
 plot $d0 using 1:2 with lines lt 1 title 'arrivals'
 unset label 99
+set ytics 2
 set ylabel 'count'
 set format x ''
 unset xlabel
 plot $d1 using 1:2 with lines lt 1 title 'queue', \
      $d2 using 1:2 with lines lt 2 title 'replicas'
+set ytics 0.20000000000000001
 set ylabel 'utilisation (fraction)'
 set format x
 set xlabel 'time of day (h)'
