@@ -56,3 +56,4 @@ tests_unit_test_report_specs_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_report_specs_LDADD = $(TEST_LIBS)
 TESTS += tests/report_e2e.sh
 dist_noinst_SCRIPTS += tests/report_e2e.sh
+EXTRA_DIST += reports/examples/plan-frontier.png

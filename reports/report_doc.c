@@ -239,6 +239,18 @@ static void section_question(const rep_report_ctx_t *ctx, rep_doc_t *d)
                      cmd);
 }
 
+static void number_cell(rep_doc_t *d, double value)
+{
+    rep_buf_t t;
+
+    rep_buf_init(&t);
+    rep_fmt_value(&t, value);
+    if (t.failed)
+        d->failed = true;
+    rep_doc_cell(d, rep_buf_str(&t));
+    rep_buf_destroy(&t);
+}
+
 static void section_config(const rep_report_ctx_t *ctx, rep_doc_t *d)
 {
     char **k = NULL, **v = NULL;
@@ -266,24 +278,19 @@ static void section_config(const rep_report_ctx_t *ctx, rep_doc_t *d)
         rep_doc_cell(d, "key");
         rep_doc_cell(d, "value");
         for (i = 0; i < n; i++) {
+            /* Numbers as people read them (6 significant digits); the
+             * exact values stay in the store and the CSV exports. */
+            char *end = NULL;
+            double x = strtod(v[i], &end);
             rep_doc_cell(d, k[i]);
-            rep_doc_cell(d, v[i]);
+            if (end != v[i] && end != NULL && *end == '\0' && isfinite(x))
+                number_cell(d, x);
+            else
+                rep_doc_cell(d, v[i]);
         }
     }
     sim_store_strv_free(k, n);
     sim_store_strv_free(v, n);
-}
-
-static void number_cell(rep_doc_t *d, double value)
-{
-    rep_buf_t t;
-
-    rep_buf_init(&t);
-    rep_fmt_value(&t, value);
-    if (t.failed)
-        d->failed = true;
-    rep_doc_cell(d, rep_buf_str(&t));
-    rep_buf_destroy(&t);
 }
 
 static void section_numbers(const rep_report_ctx_t *ctx, rep_doc_t *d)
@@ -293,6 +300,13 @@ static void section_numbers(const rep_report_ctx_t *ctx, rep_doc_t *d)
     rep_doc_heading(d, "Key numbers");
     for (i = 0; i < ctx->n_metrics; i++)
         shown += ctx->metrics[i].text == NULL ? 1 : 0;
+    /* Text results (the chosen plan, the command line that reproduces
+     * it, the GPU, the algorithm picked) come first, as sentences. */
+    for (i = 0; i < ctx->n_metrics; i++) {
+        const sim_store_metric_t *m = &ctx->metrics[i];
+        if (m->text != NULL && !special_text(m->name))
+            rep_doc_para(d, "%s: %s", m->name, m->text);
+    }
     if (shown == 0) {
         rep_doc_para(d, "The run stored no numeric metrics.");
         return;
@@ -526,14 +540,15 @@ sim_err_t rep_doc_build(const rep_report_ctx_t *ctx, rep_doc_t *d,
     rep_doc_title(d, rep_buf_str(&t));
     rep_buf_destroy(&t);
 
+    /* The answer first (numbers, charts), then how it was reached. */
     section_question(ctx, d);
-    section_config(ctx, d);
     if (ctx->is_sweep)
         section_sweep(ctx, d);
     else
         section_numbers(ctx, d);
     section_charts(ctx, d);
     section_validation(ctx, d);
+    section_config(ctx, d);
     section_sources(ctx, d);
     section_provenance(ctx, d);
     return rep_doc_err(d, diag);
