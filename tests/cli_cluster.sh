@@ -1,7 +1,8 @@
 #!/bin/sh
 # cli_cluster.sh — `gpusim cluster`: the shipped scenarios run, --json
-# carries the metrics, FGD beats best-fit on openb in fill mode, bad keys
-# exit 2, same seed gives the same bytes, --db records the run.
+# carries the metrics, FGD beats best-fit on openb in fill mode, the Acme
+# job-mix and spot-2026 node priors, bad keys exit 2, same seed gives the
+# same bytes, --db records the run.
 . "${top_srcdir:-.}/tests/testlib.sh"
 
 expect_status 0 "$GPUSIM" cluster --help
@@ -34,7 +35,24 @@ ok
 "$JSON_GET" completed queue_p99_s jct_mean_s alloc_mean < "$TMP/out" > /dev/null || fail "json fields"
 ok
 
+# Priors: Acme Seren's job mix on the spot-2026 inventory scaled to ~2,048
+# GPUs; the fail and cancel counts are near 42.9 % and 7.5 % of 2,000 jobs.
+expect_status 0 "$GPUSIM" cluster --scenario "$SRCDIR/workloads/scenarios/cluster-acme-spot.ini" \
+  --set trace.synthetic_jobs=2000 --json
+"$JSON_GET" gpus job_failed job_cancelled jobs < "$TMP/out" > "$TMP/prior" || fail "json prior fields"
+awk 'NR == 1 { g = $1 } NR == 2 { f = $1 } NR == 3 { c = $1 } NR == 4 { n = $1 }
+     END { exit !(g >= 2000 && g <= 2100 && f > 0.39 * n && f < 0.47 * n &&
+                  c > 0.055 * n && c < 0.095 * n) }' "$TMP/prior" ||
+  fail "prior run: $(tr '\n' ' ' < "$TMP/prior")"
+ok
+expect_status 0 "$GPUSIM" cluster --scenario "$SRCDIR/workloads/scenarios/cluster-acme-spot.ini" \
+  --set trace.synthetic_jobs=300 --set trace.scale_nodes=false
+expect_grep "4278 nodes, 10412 GPUs" "$TMP/out"
+expect_grep "ended early by outcome: failed" "$TMP/out"
+
 # Input errors exit 2 and name the key.
+expect_status 2 "$GPUSIM" cluster --set trace.file=synthetic --set trace.synthetic_prior=pai
+expect_grep "trace.synthetic_prior" "$TMP/err"
 expect_status 2 "$GPUSIM" cluster --set scheduler.policy=lottery
 expect_grep "scheduler.policy" "$TMP/err"
 expect_status 2 "$GPUSIM" cluster --set trace.file=nosuchtrace

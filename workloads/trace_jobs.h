@@ -25,6 +25,15 @@
 /* At most this many distinct GPU model names per trace (a bit mask). */
 #define WL_TRACE_MAX_MODELS 32
 
+/* How a job ends when it runs to its duration.  CSV traces give
+ * WL_JOB_COMPLETE; the prior-driven generator (sim/cluster/priors.h) draws
+ * failed and cancelled jobs, whose duration is then already cut short. */
+typedef enum wl_jobtrace_outcome {
+    WL_JOB_COMPLETE = 0,
+    WL_JOB_FAILED,     /* the job's own failure (not a node failure) */
+    WL_JOB_CANCELLED,  /* cancelled by its user */
+} wl_jobtrace_outcome_t;
+
 typedef struct wl_jobtrace_job {
     double arrival_s;     /* creation time */
     double duration_s;    /* deletion - (scheduled or creation); >= 1 s */
@@ -34,6 +43,7 @@ typedef struct wl_jobtrace_job {
     int64_t mem_mib;      /* 0 when the trace has none */
     int32_t priority;     /* larger = more important (QoS mapped, see .c) */
     uint32_t model_mask;  /* allowed GPU models (bits of models[]); 0 = any */
+    int32_t outcome;      /* wl_jobtrace_outcome_t */
 } wl_jobtrace_job_t;
 
 typedef struct wl_jobtrace_node {

@@ -14,6 +14,7 @@
 #include "sim/cli/session.h"
 #include "sim/cluster/cluster.h"
 #include "sim/cluster/keys.h"
+#include "sim/cluster/priors.h"
 #include "sim/config/keys.h"
 
 static const cfg_key_t *const tables[] = {cfg_keys_cluster, cfg_keys_run, sim_cluster_keys, NULL};
@@ -24,6 +25,15 @@ static sim_err_t load_trace(const cfg_scenario_t *sc, int gpn, uint64_t seed,
     const char *file = cfg_get_str(sc, "trace.file");
     if (strcmp(file, "synthetic") != 0)
         return wl_jobtrace_load(file, t, diag);
+    if (cfg_get_enum(sc, "trace.synthetic_prior") != 0) {
+        sim_cluster_prior_t pr;
+        sim_err_t err = sim_cluster_prior_find(cfg_get_str(sc, "trace.synthetic_prior"), &pr, diag);
+        if (err != SIM_OK)
+            return err;
+        return sim_cluster_prior_jobs(&pr, (size_t)cfg_get_int(sc, "trace.synthetic_jobs"),
+                                      cfg_get_time_s(sc, "trace.synthetic_interarrival"), seed, t,
+                                      diag);
+    }
     wl_jobtrace_synth_t p = {(size_t)cfg_get_int(sc, "trace.synthetic_jobs"),
                           cfg_get_time_s(sc, "trace.synthetic_interarrival"),
                           cfg_get_time_s(sc, "trace.synthetic_duration"), gpn, 0.2, 0.05};
@@ -41,6 +51,7 @@ static sim_err_t to_json(const sim_cluster_config_t *c, const sim_cluster_result
         {"unschedulable", (double)r->unschedulable}, {"preemptions", (double)r->preemptions},
         {"restarts", (double)r->restarts}, {"node_failures", (double)r->node_failures},
         {"gangs", (double)r->gangs}, {"gangs_cross_segment", (double)r->gangs_cross_segment},
+        {"job_failed", (double)r->job_failed}, {"job_cancelled", (double)r->job_cancelled},
         {"queue_mean_s", r->queue_mean_s}, {"queue_p50_s", r->queue_p50_s},
         {"queue_p99_s", r->queue_p99_s}, {"jct_mean_s", r->jct_mean_s},
         {"jct_p50_s", r->jct_p50_s}, {"jct_p99_s", r->jct_p99_s},
@@ -50,10 +61,10 @@ static sim_err_t to_json(const sim_cluster_config_t *c, const sim_cluster_result
         {"fill_frag_gpus", r->fill_frag_gpus}, {"fill_frag_rate", r->fill_frag_rate},
         {"events", (double)r->events},
     };
-    /* The first 11 entries and "events" are counts: stored as integers. */
+    /* The first 13 entries and "events" are counts: stored as integers. */
     size_t nn = sizeof nums / sizeof nums[0];
     for (size_t i = 0; i < nn; i++) {
-        bool count = i < 11 || i == nn - 1;
+        bool count = i < 13 || i == nn - 1;
         json_t *v = count ? json_integer((json_int_t)nums[i].v) : json_real(nums[i].v);
         if (json_object_set_new(o, nums[i].k, v) != 0)
             return SIM_ERR_NOMEM;
@@ -88,6 +99,9 @@ static void print_text(const sim_cluster_config_t *c, const sim_cluster_result_t
     }
     printf("  jobs %lld: completed %lld, failed %lld, unschedulable %lld\n", (long long)r->jobs,
            (long long)r->completed, (long long)r->failed, (long long)r->unschedulable);
+    if (r->job_failed > 0 || r->job_cancelled > 0)
+        printf("  ended early by outcome: failed %lld, cancelled %lld\n",
+               (long long)r->job_failed, (long long)r->job_cancelled);
     printf("  %-22s %12s %12s %12s\n", "seconds", "mean", "p50", "p99");
     printf("  %-22s %12.1f %12.1f %12.1f\n", "queueing delay", r->queue_mean_s, r->queue_p50_s,
            r->queue_p99_s);
@@ -126,8 +140,13 @@ static sim_err_t cluster_compute(const cfg_scenario_t *sc, uint64_t seed, wl_job
     if (err == SIM_OK) {
         int nodes_src = cfg_get_enum(sc, "trace.nodes");
         c.trace = t;
-        c.use_trace_nodes = nodes_src == 1 || (nodes_src == 0 && t->nodes != NULL);
-        if (nodes_src == 1 && t->nodes == NULL)
+        if (nodes_src == SIM_CLUSTER_NODES_SPOT2026)
+            err = sim_cluster_spot_nodes(t, cfg_get_bool(sc, "trace.scale_nodes")
+                                                ? cfg_get_int(sc, "cluster.gpus") : 0, diag);
+        c.use_trace_nodes = nodes_src == SIM_CLUSTER_NODES_TRACE ||
+                            nodes_src == SIM_CLUSTER_NODES_SPOT2026 ||
+                            (nodes_src == SIM_CLUSTER_NODES_AUTO && t->nodes != NULL);
+        if (nodes_src == SIM_CLUSTER_NODES_TRACE && t->nodes == NULL)
             err = sim_diag_set(diag, SIM_ERR_INPUT, NULL, 0, "trace.nodes",
                                "this trace has no node list; use cluster");
         c.gpus_per_node = (int32_t)gpn;

@@ -25,6 +25,11 @@
  * and memory of a class are its members' mean.  CPU-only classes add no
  * GPU fragmentation.
  *
+ * Jobs carry a trace outcome (wl_jobtrace_outcome_t): one that fails or
+ * is cancelled by itself ends at its (already shortened) duration and is
+ * counted apart from the completed ones (job_failed, job_cancelled).
+ * Job-mix and node-inventory priors for synthetic runs: priors.h.
+ *
  * The library never prints; sim_cluster_run is what `gpusim cluster`,
  * sweeps and the planner call.  Same config and seed, same result.
  */
@@ -100,6 +105,11 @@ typedef struct sim_cluster_result {
     int64_t nodes, gpus;               /* the cluster built */
     int64_t jobs;                      /* jobs submitted */
     int64_t completed, failed;         /* failed: by node failure (fail mode) */
+    /* replay: jobs whose trace outcome (wl_jobtrace_outcome_t) is failed or
+     * cancelled; they ran to their (cut-short) duration, count in JCT and
+     * allocation but not in completed or util.  Jobs = completed + failed +
+     * job_failed + job_cancelled + unschedulable. */
+    int64_t job_failed, job_cancelled;
     int64_t unschedulable;             /* can never fit (or, fill: did not fit) */
     int64_t preemptions, restarts, node_failures;
     int64_t gangs, gangs_cross_segment;
@@ -108,7 +118,7 @@ typedef struct sim_cluster_result {
     double queue_mean_s, queue_p50_s, queue_p99_s;
     double queue_mean_class_s[SIM_CLUSTER_NCLASSES];
     int64_t jobs_class[SIM_CLUSTER_NCLASSES];
-    double jct_mean_s, jct_p50_s, jct_p99_s;
+    double jct_mean_s, jct_p50_s, jct_p99_s; /* jobs that ran to their end, any outcome */
     double makespan_s;
     double alloc_mean;      /* time-averaged allocated GPUs / GPUs */
     double util;            /* useful GPU-time of completed jobs / (GPUs x makespan) */

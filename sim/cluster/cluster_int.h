@@ -94,6 +94,10 @@ int64_t scl_req_milli(const scl_req_t *r);
 /* Nodes a request spans: 1, or ceil(num_gpu / max_gpn) for a gang. */
 int32_t scl_req_nodes(const scl_state_t *st, const scl_req_t *r);
 
+/* The most pieces (scl_req_nodes) any of the first n jobs of t needs, at
+ * least 1: the room a caller's piece buffer needs.  O(n). */
+int32_t scl_pieces_max(const scl_state_t *st, const wl_jobtrace_t *t, size_t n);
+
 /* Could r run on an empty cluster (all nodes up and free)?  O(nodes)
  * worst case, O(1) when the first node fits. */
 bool scl_ever_fits(const scl_state_t *st, const scl_req_t *r);

@@ -54,7 +54,7 @@ sim_err_t scl_run_fill(const sim_cluster_config_t *cfg, scl_state_t *st,
 {
     const wl_jobtrace_t *t = cfg->trace;
     gsl_rng *r = sim_rng_alloc(sim_rng_hash(cfg->seed, "cluster.fill"));
-    int32_t kmax = st->max_gpn > 0 ? (1024 + st->max_gpn - 1) / st->max_gpn + 1 : 1;
+    int32_t kmax = scl_pieces_max(st, t, t->njobs);
     scl_alloc_t *allocs = NULL, *a = malloc((size_t)kmax * sizeof *a);
     size_t nallocs = 0, cap = 0, npts = (size_t)cfg->series_points;
     sim_err_t err = SIM_OK;

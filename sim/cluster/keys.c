@@ -6,6 +6,7 @@
 #include "sim/cluster/keys.h"
 
 #include "sim/cluster/cluster.h"
+#include "sim/cluster/priors.h"
 
 const cfg_key_t sim_cluster_keys[] = {
     {"trace", "file", CFG_STRING, "openb", 0, 0, NULL, 0,
@@ -13,7 +14,12 @@ const cfg_key_t sim_cluster_keys[] = {
      "FGD paper's trace, ATC'23), synthetic, or a path to a pod-list CSV"},
     {"trace", "nodes", CFG_ENUM, "auto", 0, 0, sim_cluster_node_sources, 0,
      "nodes: trace (the trace's node list: openb's 1,523 nodes, 6,212 GPUs), "
-     "cluster ([cluster] gpus / gpus_per_node), auto = trace when it has one"},
+     "cluster ([cluster] gpus / gpus_per_node), spot-2026 (Alibaba's 2026 "
+     "spot-GPU inventory, GFS, ASPLOS'26: 4,278 nodes, 10,412 GPUs in 10 "
+     "pools), auto = trace when it has one"},
+    {"trace", "scale_nodes", CFG_BOOL, "false", 0, 0, NULL, 0,
+     "spot-2026: scale every pool's node count to about cluster.gpus GPUs in "
+     "all, keeping the pool mix (else the inventory as published)"},
     {"trace", "time_scale", CFG_DOUBLE, "1", 1e-9, 1e9, NULL, 0,
      "replay: multiply job durations by this"},
     {"trace", "rate_scale", CFG_DOUBLE, "1", 1e-9, 1e9, NULL, 0,
@@ -26,6 +32,10 @@ const cfg_key_t sim_cluster_keys[] = {
      "synthetic trace: mean time between arrivals (exponential)"},
     {"trace", "synthetic_duration", CFG_TIME, "1h", 1, 1e9, NULL, 0,
      "synthetic trace: mean job duration (lognormal, sigma 1.5)"},
+    {"trace", "synthetic_prior", CFG_ENUM, "none", 0, 0, sim_cluster_prior_names, 0,
+     "synthetic trace: job sizes, run times and fail/cancel rates fitted to a "
+     "row of the Acme cluster summary (Hu et al., NSDI'24): acme-seren, "
+     "acme-kalos, philly, helios; none = the plain mix (synthetic_duration)"},
     {"scheduler", "mode", CFG_ENUM, "replay", 0, 0, sim_cluster_mode_names, 0,
      "replay (arrive, queue, run, leave) or fill (the FGD paper's setting: "
      "tasks sampled until requests reach fill_target of the GPUs, none leave)"},
@@ -56,5 +66,5 @@ const cfg_key_t sim_cluster_keys[] = {
     CFG_KEY_END,
 };
 
-const char *const sim_cluster_node_sources[] = {"auto", "trace", "cluster", NULL};
+const char *const sim_cluster_node_sources[] = {"auto", "trace", "cluster", "spot-2026", NULL};
 const char *const sim_cluster_failure_actions[] = {"requeue", "fail", NULL};

@@ -9,6 +9,13 @@
 #include "sim/config/schema.h"
 
 extern const cfg_key_t sim_cluster_keys[];
+/* Indices of trace.nodes's values (cfg_get_enum). */
+enum {
+    SIM_CLUSTER_NODES_AUTO,
+    SIM_CLUSTER_NODES_TRACE,
+    SIM_CLUSTER_NODES_CLUSTER,
+    SIM_CLUSTER_NODES_SPOT2026,
+};
 /* Values of trace.nodes and failures.on_failure, in enum order. */
 extern const char *const sim_cluster_node_sources[];
 extern const char *const sim_cluster_failure_actions[];

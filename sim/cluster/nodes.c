@@ -33,6 +33,20 @@ int32_t scl_req_nodes(const scl_state_t *st, const scl_req_t *r)
     return (r->num_gpu + st->max_gpn - 1) / st->max_gpn;
 }
 
+int32_t scl_pieces_max(const scl_state_t *st, const wl_jobtrace_t *t, size_t n)
+{
+    int32_t k = 1;
+    if (st->max_gpn < 1)
+        return k;
+    for (size_t i = 0; i < n && i < t->njobs; i++) {
+        scl_req_t r = scl_req_of(&t->jobs[i]);
+        int32_t m = scl_req_nodes(st, &r);
+        if (m > k)
+            k = m;
+    }
+    return k;
+}
+
 static sim_err_t bucket_push(scl_state_t *st, int32_t c, int32_t n)
 {
     if (st->blen[c] == st->bcap[c]) {

@@ -55,6 +55,7 @@ typedef struct rjob {
     int64_t arr, dur, first_start, start, end;
     int32_t prio, nalloc, heap_pos, run_pos, cls, state;
     int32_t rank;              /* index of prio among the trace's distinct priorities */
+    int32_t outcome;           /* wl_jobtrace_outcome_t: how it ends at its duration */
     int32_t rprev, rnext;      /* running list of its rank, ordered by start */
     scl_alloc_t *alloc;
     sim_eq_handle_t fin;
@@ -72,7 +73,7 @@ typedef struct rep {
     bool pass_pending;
     int64_t last_t;
     double alloc_int;          /* integral of allocated milli over ns */
-    double useful;             /* milli x ns of completed jobs */
+    double useful;             /* milli x ns of completed jobs (outcome complete) */
     double frag_sum, frag_rate_sum;
     int64_t samples;
     int64_t sample_dt;
@@ -287,13 +288,21 @@ static void ev_finish(void *ctx, void *arg)
     rjob_t *j = &R->job[id];
     account(R);
     scl_release(R->st, j->alloc, j->nalloc);
-    R->useful += (double)scl_req_milli(&j->req) * (double)j->dur;
+    /* A job that fails or is cancelled by itself held its GPUs for
+     * nothing: allocation counts it, utilisation does not. */
+    if (j->outcome == WL_JOB_FAILED)
+        R->res->job_failed++;
+    else if (j->outcome == WL_JOB_CANCELLED)
+        R->res->job_cancelled++;
+    else {
+        R->useful += (double)scl_req_milli(&j->req) * (double)j->dur;
+        R->res->completed++;
+    }
     j->nalloc = 0;
     j->end = sim_engine_now(R->eng);
     j->state = J_DONE;
     j->fin = SIM_EQ_HANDLE_NULL;
     run_remove(R, id);
-    R->res->completed++;
     settle(R);
     request_pass(R);
     after_event(R);
@@ -725,7 +734,7 @@ sim_err_t scl_run_replay(const sim_cluster_config_t *cfg, scl_state_t *st,
     if (n > INT32_MAX / 2)
         return sim_diag_set(diag, SIM_ERR_RANGE, NULL, 0, "trace.max_jobs", "too many jobs");
     R.n = (int32_t)n;
-    int32_t kmax = (1024 + st->max_gpn - 1) / st->max_gpn + 1;
+    int32_t kmax = scl_pieces_max(st, t, n);
     sim_err_t err = SIM_OK;
     R.eng = sim_engine_new(cfg->seed);
     R.job = calloc(n, sizeof *R.job);
@@ -751,6 +760,7 @@ sim_err_t scl_run_replay(const sim_cluster_config_t *cfg, scl_state_t *st,
         if (j->dur < 1)
             j->dur = 1;
         j->prio = t->jobs[i].priority;
+        j->outcome = t->jobs[i].outcome;
         j->first_start = j->start = j->end = -1;
         j->heap_pos = j->run_pos = j->rprev = j->rnext = -1;
         j->cls = size_class(st, &j->req);

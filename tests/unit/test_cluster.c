@@ -3,8 +3,11 @@
  * tiny clusters, the invariant checker on every event, failures, the
  * trace reader, determinism, and FGD against best-fit on the openb trace
  * (direction and loose size of the FGD paper's result); the end-time
- * treap of EASY backfill beside a naive reference.
+ * treap of EASY backfill beside a naive reference; the Acme job-mix priors
+ * (fit and sampled mix against the summary rows), job outcomes in the
+ * metrics, and the spot-2026 inventory's pool mix, published and scaled.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +18,7 @@
 
 #include "sim/cluster/cluster.h"
 #include "sim/cluster/ends.h"
+#include "sim/cluster/priors.h"
 #include "tests/unit/assert_close.h"
 
 #define HDR "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\n"
@@ -392,6 +396,266 @@ static void test_trace_errors(void **state)
     assert_int_equal(wl_jobtrace_load("/nonexistent/x.csv", &t, &d), SIM_ERR_IO);
 }
 
+/* A job that fails or is cancelled by itself: counted apart from
+ * completed, its GPU-time allocated but not useful.  A 0-100 s and B
+ * (cancelled) 100-200 s on one 8-GPU node: allocation 100 %, util 50 %. */
+static void test_outcomes_in_metrics(void **state)
+{
+    (void)state;
+    wl_jobtrace_t *t = trace_of("a,0,0,8,1000,,LS,Running,0,100,0\n"
+                                "b,0,0,8,1000,,LS,Running,1,101,1\n");
+    t->jobs[1].outcome = WL_JOB_CANCELLED;
+    sim_cluster_result_t r = run(t, SIM_CLUSTER_FIFO, 1);
+    assert_int_equal(r.completed, 1);
+    assert_int_equal(r.job_cancelled, 1);
+    assert_int_equal(r.job_failed, 0);
+    assert_close(r.makespan_s, 200, 1e-12);
+    assert_close(r.alloc_mean, 1.0, 1e-12);
+    assert_close(r.util, 0.5, 1e-12);
+    assert_close(r.jct_mean_s, (100 + 199) / 2.0, 1e-12);
+    sim_cluster_result_release(&r);
+    t->jobs[1].outcome = WL_JOB_FAILED;
+    r = run(t, SIM_CLUSTER_FIFO, 1);
+    assert_int_equal(r.job_failed, 1);
+    assert_int_equal(r.completed, 1);
+    sim_cluster_result_release(&r);
+    wl_jobtrace_free(t);
+}
+
+/* The fit of every offered row: mean GPUs exact, median 1 GPU (all four
+ * rows), a proper distribution on powers of two up to the row's maximum,
+ * the run-time median the row's, the clamped lognormal's mean the row's. */
+static void test_prior_fits_rows(void **state)
+{
+    (void)state;
+    static const double means[] = {5.68, 26.77, 1.928, 3.716};
+    static const int32_t maxes[] = {1024, 1024, 128, 2048};
+    for (int i = 1; sim_cluster_prior_names[i] != NULL; i++) {
+        sim_cluster_prior_t pr;
+        sim_cluster_prior_fit_t f;
+        sim_diag_t d = SIM_DIAG_INIT;
+        assert_int_equal(sim_cluster_prior_find(sim_cluster_prior_names[i], &pr, &d), SIM_OK);
+        assert_close(pr.gpus_mean, means[i - 1], 1e-12);
+        assert_int_equal(pr.gpus_max, maxes[i - 1]);
+        assert_int_equal(sim_cluster_prior_fit(&pr, &f, &d), SIM_OK);
+        assert_int_equal(f.size[f.nsizes - 1], maxes[i - 1]);
+        double sum = 0, mean = 0, cum = 0;
+        int med = -1;
+        for (int k = 0; k < f.nsizes; k++) {
+            assert_int_equal(f.size[k], 1 << k);
+            assert_true(f.p[k] >= 0);
+            sum += f.p[k];
+            mean += f.p[k] * f.size[k];
+            cum += f.p[k];
+            if (med < 0 && cum >= 0.5 - 1e-12)
+                med = f.size[k];
+        }
+        assert_close(sum, 1, 1e-12);
+        assert_close(mean, pr.gpus_mean, 1e-9);
+        assert_int_equal(med, 1);
+        assert_close(exp(f.run_mu), pr.run_med_s, 1e-12);
+        assert_close(f.run_cap_s, pr.run_max_s, 1e-12);
+        /* E[min(X, cap)] by quadrature of the survival function in log
+         * space: int_0^cap P(X > x) dx = int exp(y) Q((y - mu)/sigma) dy. */
+        double e = 0, lo = f.run_mu - 12 * f.run_sigma, hi = log(f.run_cap_s);
+        int steps = 200000;
+        for (int s = 0; s < steps; s++) {
+            double y = lo + (hi - lo) * (s + 0.5) / steps;
+            e += exp(y) * 0.5 * erfc((y - f.run_mu) / f.run_sigma / sqrt(2.0));
+        }
+        e *= (hi - lo) / steps;
+        assert_close(e, pr.run_mean_s, 1e-4);
+    }
+    /* Philly's own maximum-entropy fit already has median 1: no split. */
+    sim_cluster_prior_t pr;
+    sim_cluster_prior_fit_t f;
+    sim_diag_t d = SIM_DIAG_INIT;
+    assert_int_equal(sim_cluster_prior_find("philly", &pr, &d), SIM_OK);
+    assert_int_equal(sim_cluster_prior_fit(&pr, &f, &d), SIM_OK);
+    assert_int_equal(f.median_split, 0);
+    assert_int_equal(sim_cluster_prior_find("acme-seren", &pr, &d), SIM_OK);
+    assert_int_equal(sim_cluster_prior_fit(&pr, &f, &d), SIM_OK);
+    assert_int_equal(f.median_split, 1);
+    assert_close(f.p[0], 0.5, 1e-12);
+}
+
+/* 40,000 jobs from the Seren prior: mean GPUs within 3 % of the row's
+ * 5.68 (sampling s.e. ~0.9 %), fail and cancel fractions within 4 s.e. of
+ * 42.9 % and 7.5 %, half (+-2 %, s.e. 0.35 %) of the complete jobs at or
+ * below the row's median run time of 122 s, and their share above the row's mean run time near the
+ * lognormal's Q(sigma/2); same seed, same jobs. */
+static void test_prior_jobs_match_seren(void **state)
+{
+    (void)state;
+    sim_cluster_prior_t pr;
+    sim_cluster_prior_fit_t f;
+    sim_diag_t d = SIM_DIAG_INIT;
+    assert_int_equal(sim_cluster_prior_find("acme-seren", &pr, &d), SIM_OK);
+    assert_int_equal(sim_cluster_prior_fit(&pr, &f, &d), SIM_OK);
+    const size_t n = 40000;
+    wl_jobtrace_t *t, *t2;
+    assert_int_equal(sim_cluster_prior_jobs(&pr, n, 2.0, 11, &t, &d), SIM_OK);
+    assert_int_equal(sim_cluster_prior_jobs(&pr, n, 2.0, 11, &t2, &d), SIM_OK);
+    assert_int_equal(t->njobs, n);
+    assert_null(t->nodes);
+    assert_memory_equal(t->jobs, t2->jobs, n * sizeof *t->jobs);
+    wl_jobtrace_free(t2);
+    double gpus = 0;
+    size_t nfail = 0, ncancel = 0, ndone = 0, above = 0, below = 0, fail_below = 0;
+    for (size_t i = 0; i < n; i++) {
+        const wl_jobtrace_job_t *j = &t->jobs[i];
+        assert_true(j->num_gpu >= 1 && j->num_gpu <= 1024);
+        assert_int_equal(j->num_gpu & (j->num_gpu - 1), 0);
+        assert_int_equal(j->gpu_milli, 1000);
+        assert_true(j->duration_s >= 1 && j->duration_s <= pr.run_max_s);
+        if (i > 0)
+            assert_true(j->arrival_s >= t->jobs[i - 1].arrival_s);
+        gpus += j->num_gpu;
+        if (j->outcome == WL_JOB_FAILED) {
+            nfail++;
+            fail_below += j->duration_s <= pr.run_med_s;
+        } else if (j->outcome == WL_JOB_CANCELLED)
+            ncancel++;
+        else {
+            ndone++;
+            below += j->duration_s <= pr.run_med_s;
+            above += j->duration_s > pr.run_mean_s;
+        }
+    }
+    assert_close(gpus / (double)n, pr.gpus_mean, 0.03);
+    double se_f = sqrt(pr.p_fail * (1 - pr.p_fail) / (double)n);
+    double se_c = sqrt(pr.p_cancel * (1 - pr.p_cancel) / (double)n);
+    assert_close_abs((double)nfail / (double)n, pr.p_fail, 4 * se_f);
+    assert_close_abs((double)ncancel / (double)n, pr.p_cancel, 4 * se_c);
+    /* Half the complete jobs at or below the row's median run time. */
+    assert_close_abs((double)below / (double)ndone, 0.5, 0.02);
+    double q = 0.5 * erfc(f.run_sigma / 2 / sqrt(2.0));
+    assert_close_abs((double)above / (double)ndone, q, 0.015);
+    /* Failed jobs end after U x their run time: P(U X <= median) =
+     * P(sigma Z <= E), E ~ Exp(1) (-ln U), = int_0^inf e^-x Phi(x/sigma) dx
+     * (about 0.64 for sigma 2.22, against 0.5 uncut). */
+    double pc = 0, h = 40.0 / 40000;
+    for (int s = 0; s < 40000; s++) {
+        double x = (s + 0.5) * h;
+        pc += exp(-x) * 0.5 * erfc(-x / f.run_sigma / sqrt(2.0)) * h;
+    }
+    assert_close_abs((double)fail_below / (double)nfail, pc, 0.02);
+    wl_jobtrace_free(t);
+}
+
+/* The spot inventory as published (10 pools, 4,278 nodes, 10,412 GPUs)
+ * and scaled to 2,048 GPUs: every pool within one node of its share. */
+static void test_spot_inventory_mix(void **state)
+{
+    (void)state;
+    sim_cluster_pool_t pools[16];
+    size_t np;
+    sim_diag_t d = SIM_DIAG_INIT;
+    assert_int_equal(sim_cluster_spot_pools(pools, 16, &np, &d), SIM_OK);
+    assert_int_equal(np, 10);
+    int64_t nodes = 0, gpus = 0, a10 = 0;
+    for (size_t i = 0; i < np; i++) {
+        nodes += pools[i].nodes;
+        gpus += pools[i].nodes * pools[i].gpus;
+        if (strcmp(pools[i].model, "A10") == 0)
+            a10 += pools[i].nodes;
+    }
+    assert_int_equal(nodes, 4278);
+    assert_int_equal(gpus, 10412);
+    assert_int_equal(a10, 2494);
+    assert_int_equal(sim_cluster_spot_pools(pools, 4, &np, &d), SIM_ERR_RANGE);
+    assert_int_equal(sim_cluster_spot_pools(pools, 16, &np, &d), SIM_OK);
+    for (int scaled = 0; scaled < 2; scaled++) {
+        wl_jobtrace_t *t = wl_jobtrace_new();
+        assert_non_null(t);
+        assert_int_equal(sim_cluster_spot_nodes(t, scaled ? 2048 : 0, &d), SIM_OK);
+        double f = scaled ? 2048.0 / 10412 : 1;
+        int64_t g = 0;
+        for (size_t i = 0; i < np; i++) {
+            int id = wl_jobtrace_model_id(t, pools[i].model);
+            int64_t c = 0;
+            for (size_t k = 0; k < t->nnodes; k++)
+                c += t->nodes[k].model == id && t->nodes[k].gpus == pools[i].gpus &&
+                     t->nodes[k].cpu_milli == pools[i].cpu_milli;
+            assert_true(fabs((double)c - (double)pools[i].nodes * f) < 1.0);
+        }
+        for (size_t k = 0; k < t->nnodes; k++) {
+            g += t->nodes[k].gpus;
+            assert_int_equal(t->nodes[k].mem_mib, 0);
+        }
+        if (scaled)
+            assert_close((double)g, 2048, 0.02);
+        else
+            assert_int_equal(g, 10412);
+        wl_jobtrace_free(t);
+    }
+    wl_jobtrace_t *t = wl_jobtrace_new();
+    assert_int_equal(sim_cluster_spot_nodes(t, -1, &d), SIM_ERR_RANGE);
+    assert_int_equal(sim_cluster_spot_nodes(t, 1, &d), SIM_OK);
+    assert_int_equal(t->nnodes, 1);
+    wl_jobtrace_free(t);
+}
+
+/* Kalos's mix on the spot inventory scaled to 512 GPUs (about 43 8-GPU
+ * nodes): its 512- and 1,024-GPU jobs (~1 %) can never run; the rest run
+ * under backfill with invariants checked; outcomes add up. */
+static void test_prior_on_spot_cluster(void **state)
+{
+    (void)state;
+    sim_cluster_prior_t pr;
+    sim_diag_t d = SIM_DIAG_INIT;
+    wl_jobtrace_t *t;
+    assert_int_equal(sim_cluster_prior_find("acme-kalos", &pr, &d), SIM_OK);
+    assert_int_equal(sim_cluster_prior_jobs(&pr, 3000, 60.0, 5, &t, &d), SIM_OK);
+    assert_int_equal(sim_cluster_spot_nodes(t, 512, &d), SIM_OK);
+    int64_t big = 0;
+    for (size_t i = 0; i < t->njobs; i++)
+        big += t->jobs[i].num_gpu >= 512;
+    sim_cluster_config_t c;
+    sim_cluster_config_default(&c);
+    c.trace = t;
+    c.use_trace_nodes = true;
+    c.policy = SIM_CLUSTER_BACKFILL;
+    c.check_every = 50;
+    sim_cluster_result_t r;
+    assert_int_equal(sim_cluster_run(&c, &r, &d), SIM_OK);
+    assert_true(r.invariant_checks > 0);
+    assert_true(big > 0);
+    assert_int_equal(r.unschedulable, big);
+    assert_int_equal(r.completed + r.job_failed + r.job_cancelled + r.unschedulable, 3000);
+    assert_close_abs((double)r.job_failed / 3000, pr.p_fail, 0.04);
+    assert_true(r.util < r.alloc_mean);
+    sim_cluster_result_release(&r);
+    wl_jobtrace_free(t);
+}
+
+static void test_prior_errors(void **state)
+{
+    (void)state;
+    sim_cluster_prior_t pr;
+    sim_cluster_prior_fit_t f;
+    sim_diag_t d = SIM_DIAG_INIT;
+    assert_int_equal(sim_cluster_prior_find("pai", &pr, &d), SIM_ERR_NOTFOUND);
+    assert_string_equal(d.key, "trace.synthetic_prior");
+    sim_diag_clear(&d);
+    assert_int_equal(sim_cluster_prior_find("philly", &pr, &d), SIM_OK);
+    sim_cluster_prior_t bad = pr;
+    bad.gpus_mean = 1; /* a mean of one GPU with a maximum of 128: no fit */
+    assert_int_equal(sim_cluster_prior_fit(&bad, &f, &d), SIM_ERR_RANGE);
+    sim_diag_clear(&d);
+    bad = pr;
+    bad.run_mean_s = bad.run_med_s;
+    assert_int_equal(sim_cluster_prior_fit(&bad, &f, &d), SIM_ERR_RANGE);
+    sim_diag_clear(&d);
+    bad = pr;
+    bad.gpus_med = 64; /* median far above what the mean allows */
+    assert_int_equal(sim_cluster_prior_fit(&bad, &f, &d), SIM_ERR_RANGE);
+    sim_diag_clear(&d);
+    wl_jobtrace_t *t = NULL;
+    assert_int_equal(sim_cluster_prior_jobs(&pr, 0, 1.0, 1, &t, &d), SIM_ERR_RANGE);
+    assert_null(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +672,12 @@ int main(void)
         cmocka_unit_test(test_failures_deterministic),
         cmocka_unit_test(test_fgd_beats_best_fit_openb),
         cmocka_unit_test(test_trace_errors),
+        cmocka_unit_test(test_outcomes_in_metrics),
+        cmocka_unit_test(test_prior_fits_rows),
+        cmocka_unit_test(test_prior_jobs_match_seren),
+        cmocka_unit_test(test_spot_inventory_mix),
+        cmocka_unit_test(test_prior_on_spot_cluster),
+        cmocka_unit_test(test_prior_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
