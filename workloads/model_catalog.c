@@ -351,22 +351,13 @@ static sim_err_t load_model(const cfg_ini_t *ini, const char *name, int line,
     m->line = line;
     for (size_t i = 0; i < N_FIELDS; i++) {
         const field_t *f = &fields[i];
-        snprintf(key, sizeof key, "%s.%s", name, f->key.name);
-        const cfg_ini_entry_t *e = cfg_ini_find(ini, name, f->key.name);
-        if (e == NULL) {
-            if (f->required)
-                return sim_diag_set(diag, SIM_ERR_INPUT, path, line, key,
-                                    "missing key '%s' in [%s]", f->key.name,
-                                    name);
-            continue;
-        }
-        sim_diag_t local = SIM_DIAG_INIT;
+        const cfg_ini_entry_t *e = NULL;
         cfg_value_t v;
-        sim_err_t err = cfg_value_parse(&f->key, e->value, &v, &local);
+        sim_err_t err = cfg_ini_value(ini, name, line, &f->key, f->required, &v, &e, diag);
         if (err != SIM_OK)
-            return sim_diag_set(diag, err, path, e->line, key, "%s",
-                                local.msg);
-        store(m, f, &v);
+            return err;
+        if (e != NULL)
+            store(m, f, &v);
     }
     const cfg_ini_entry_t *s = cfg_ini_find(ini, name, "source");
     if (s == NULL || s->value[0] == '\0') {

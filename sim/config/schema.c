@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sim/config/ini.h"
 #include "sim/config/units.h"
 
 static const char *const type_names[CFG_TYPE__COUNT] = {
@@ -317,5 +318,25 @@ sim_err_t cfg_keys_reference(const cfg_key_t *const *tables, FILE *out,
                                     format);
     if (rc != 0 || fflush(out) != 0 || ferror(out))
         return SIM_ERR_IO;
+    return SIM_OK;
+}
+
+sim_err_t cfg_ini_value(const struct cfg_ini *ini, const char *section, int section_line,
+                        const cfg_key_t *k, bool required, cfg_value_t *out,
+                        const struct cfg_ini_entry **entry, sim_diag_t *diag)
+{
+    const char *path = cfg_ini_path(ini);
+    char key[160];
+    snprintf(key, sizeof key, "%s.%s", section, k->name);
+    const cfg_ini_entry_t *e = cfg_ini_find(ini, section, k->name);
+    *entry = e;
+    if (e == NULL)
+        return required ? sim_diag_set(diag, SIM_ERR_INPUT, path, section_line, key,
+                                       "missing key '%s' in [%s]", k->name, section)
+                        : SIM_OK;
+    sim_diag_t local = SIM_DIAG_INIT;
+    sim_err_t err = cfg_value_parse(k, e->value, out, &local);
+    if (err != SIM_OK)
+        return sim_diag_set(diag, err, path, e->line, key, "%s", local.msg);
     return SIM_OK;
 }

@@ -93,6 +93,21 @@ typedef struct cfg_value {
 sim_err_t cfg_value_parse(const cfg_key_t *k, const char *text,
                           cfg_value_t *out, sim_diag_t *diag);
 
+/*
+ * Catalog files (GPUs, models, prices) are INI files whose sections are
+ * entries and whose keys follow a declaration.  Look up key k in section
+ * of ini, parse it against k and return the value in *out and its entry
+ * in *entry.  An absent key is SIM_OK with *entry NULL, or, when required,
+ * SIM_ERR_INPUT at the section's line (section_line).  Errors name
+ * file:line: section.key and what was expected.  (ini is a cfg_ini_t, from
+ * sim/config/ini.h.)  Cost: one look-up and one parse.
+ */
+struct cfg_ini;
+struct cfg_ini_entry;
+sim_err_t cfg_ini_value(const struct cfg_ini *ini, const char *section, int section_line,
+                        const cfg_key_t *k, bool required, cfg_value_t *out,
+                        const struct cfg_ini_entry **entry, sim_diag_t *diag);
+
 /* Short name of a type for messages and the reference ("bandwidth"). */
 const char *cfg_type_name(cfg_type_t t);
 
