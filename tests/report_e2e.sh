@@ -97,6 +97,23 @@ expect_status 0 "$GPUSIM" report --db "$OUT/sweep.db" --sweep "$sweep_id" --out 
 grep -q 'src="heatmap\.\(png\|svg\)"' "$OUT/sweep/index.html" || fail "sweep: no heatmap"
 ok
 
+# Training sweeps: GPUs x failure rate gives the scaling chart (throughput
+# and MFU vs GPUs), goodput against the failure rate and the heatmap; a
+# plan gives the cost frontier with the chosen plan marked.
+cat "$SC/train-baichuan2-13b-hpn.ini" "$SC/faults-baichuan-hpn.ini" > "$TMP/tf.ini"
+expect_status 0 "$GPUSIM" sweep --command train --scenario "$TMP/tf.ini" \
+  --vary cluster.gpus=512,1024 --vary faults.rate_scale=1,4 \
+  --set faults.replications=5 --db "$OUT/tsweep.db" --json
+sweep_id=$("$JSON_GET" sweep_id < "$TMP/out") || fail "train sweep printed no sweep_id"
+expect_status 0 "$GPUSIM" report --db "$OUT/tsweep.db" --sweep "$sweep_id" --out "$OUT/tsweep"
+for chart in heatmap scaling goodput; do
+  grep -q "src=\"$chart[a-z_0-9]*\.\(png\|svg\)\"" "$OUT/tsweep/index.html" ||
+    { ls "$OUT/tsweep"; fail "train sweep: no $chart chart"; }
+  ok
+done
+run plan 0 plan --scenario "$SC/plan-cluster-queue.ini"
+check_report plan plan_frontier
+
 # A topology run: its bar chart.
 run topo 0 topo --topology fat-tree --gpus 128
 check_report topo topology
