@@ -21,14 +21,14 @@
 const cli_command_t cli_commands[] = {
     {"topo", "build a topology; print its summary; export GraphML/DOT", cli_cmd_topo},
     {"collective", "simulate one NCCL-style collective (or a size sweep) on a topology", cli_cmd_collective},
-    {"cluster", "replay a multi-job trace on a shared cluster under a scheduler", cli_cmd_cluster},
     {"train", "simulate a training iteration: time, MFU, memory, time and cost to train, goodput", cli_cmd_train},
     {"serve", "simulate an inference service: latency, SLO, autoscaling, cost", cli_cmd_serve},
-    {"calibrate", "fit a device profile from kernel timings (or run the kernel benchmark first)", cli_cmd_calibrate},
-    {"validate", "compare predictions with reference measurements; exit 1 past tolerance", cli_cmd_validate},
-    {"report", "charts and an HTML report from a results store", cli_cmd_report},
+    {"cluster", "replay a multi-job trace on a shared cluster under a scheduler", cli_cmd_cluster},
     {"plan", "find the cheapest configuration meeting a deadline, SLO or queueing target", cli_cmd_plan},
     {"sweep", "run the cartesian product of --vary KEY=V1,V2,...; resumable; MPI-aware", cli_cmd_sweep},
+    {"report", "charts and an HTML report from a results store", cli_cmd_report},
+    {"calibrate", "fit a device profile from kernel timings (or run the kernel benchmark first)", cli_cmd_calibrate},
+    {"validate", "compare predictions with reference measurements; exit 1 past tolerance", cli_cmd_validate},
     {NULL, NULL, NULL},
 };
 
