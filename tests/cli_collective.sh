@@ -31,6 +31,19 @@ expect_status 0 "$GPUSIM" collective --set cluster.gpu=H200 --gpus 8 --bytes 256
 [ "$("$JSON_GET" auto < "$TMP/out")" = true ] || fail "auto flag"
 ok
 
+# ECMP: per-flow hashing lets rings collide on the uplinks of an
+# oversubscribed leaf; per-packet spray (cluster.ecmp = spray) spreads them.
+expect_status 0 "$GPUSIM" collective --topology spine-leaf --gpus 256 --bytes 256MiB --algo ring \
+  --set cluster.oversubscription=2 --json
+hash=$("$JSON_GET" busbw_GBps < "$TMP/out")
+expect_status 0 "$GPUSIM" collective --topology spine-leaf --gpus 256 --bytes 256MiB --algo ring \
+  --set cluster.oversubscription=2 --set cluster.ecmp=spray --json
+spray=$("$JSON_GET" busbw_GBps < "$TMP/out")
+awk -v h="$hash" -v s="$spray" 'BEGIN { exit !(s > 1.1 * h) }' ||
+  fail "spray ($spray GB/s) should beat hash ($hash GB/s) on an oversubscribed leaf"
+ok
+expect_status 2 "$GPUSIM" collective --set cluster.ecmp=random
+
 # Other operations run and report their bus factor.
 for op in allgather reducescatter broadcast alltoall; do
   expect_status 0 "$GPUSIM" collective --topology spine-leaf --gpus 32 --op $op --bytes 16MiB

@@ -76,6 +76,7 @@ static sim_err_t setup(const cfg_scenario_t *sc, uint64_t seed, coll_setup_t *c,
         return err;
     }
     c->calibrated = sim_coll_tuning_profile(c->tuning, c->gpu->name, &c->prof);
+    c->prof.spray = cfg_get_enum(sc, "cluster.ecmp") == 1;
     sim_coll_spec_default(&c->spec);
     c->spec.op = (sim_coll_op_t)cfg_get_enum(sc, "collective.op");
     c->spec.algo = (sim_coll_algo_t)cfg_get_enum(sc, "collective.algo");

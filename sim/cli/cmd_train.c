@@ -230,6 +230,7 @@ static sim_err_t job_run(train_job_t *j, const cfg_scenario_t *sc, uint64_t seed
         cfg->topo = j->topo;
         cfg->nvls = j->gpu->nvls;
         sim_coll_tuning_profile(j->tuning, j->gpu->name, &cfg->coll);
+        cfg->coll.spray = cfg_get_enum(sc, "cluster.ecmp") == 1;
         cfg->balance = cfg_get_bool(sc, "parallel.balance");
         if (!cfg_is_auto(sc, "train.straggler_stage"))
             cfg->straggler_stage = (int)cfg_get_int(sc, "train.straggler_stage");

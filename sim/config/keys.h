@@ -27,6 +27,9 @@ typedef enum cfg_topology {
     CFG_TOPO_SPINE_LEAF,
 } cfg_topology_t;
 
+/* Choices of cluster.ecmp: "hash" (0) or "spray" (1). */
+extern const char *const cfg_cluster_ecmp_modes[];
+
 /* [run]: seed.  Terminated by CFG_KEY_END. */
 extern const cfg_key_t cfg_keys_run[];
 

@@ -25,6 +25,8 @@ const char *const cfg_cluster_topologies[] = {
     "single-node", "rail-fat-tree", "hpn", "fat-tree", "spine-leaf", NULL,
 };
 
+const char *const cfg_cluster_ecmp_modes[] = {"hash", "spray", NULL};
+
 /* Upper bound on cluster size: far beyond any built cluster, it keeps a
  * typo ("gpus = 10000000000") from asking a topology builder for
  * terabytes. */
@@ -73,6 +75,11 @@ const cfg_key_t cfg_keys_cluster[] = {
      NULL, CFG_F_AUTO,
      "scale-up (NVLink) bandwidth per GPU per direction; auto = the GPU "
      "catalog's nvlink_bandwidth (NVIDIA's bidirectional figure / 2)"},
+    {"cluster", "ecmp", CFG_ENUM, "hash", 0, 0, cfg_cluster_ecmp_modes, 0,
+     "how flows pick among equal-cost paths: hash (per flow, by a hash of "
+     "the endpoints, so flows may collide on an uplink, as with ECMP on "
+     "real fabrics) or spray (per packet, the flow split evenly over the "
+     "equal-cost paths: adaptive routing)"},
     {"cluster", "link_latency", CFG_TIME, "500ns", 0, 1, NULL, 0,
      "latency of one network link including NIC overhead; SimAI's default "
      "NIC latency 0.0005 ms (aliyun/SimAI topology template)"},

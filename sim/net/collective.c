@@ -60,6 +60,7 @@ void sim_coll_net_params(const sim_coll_profile_t *prof, sim_net_params_t *p)
     p->nvlink_efficiency = prof->nvlink_efficiency;
     p->nic_efficiency = prof->nic_efficiency;
     p->message_overhead_s = prof->message_overhead_s;
+    p->ecmp = prof->spray ? SIM_NET_ECMP_SPRAY : SIM_NET_ECMP_HASH;
 }
 
 static int32_t auto_channels(const sim_coll_shape_t *sh, const topo_t *t,

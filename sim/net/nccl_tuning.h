@@ -68,6 +68,9 @@ typedef struct sim_coll_profile {
     double nic_efficiency;
     double message_overhead_s;
     int32_t nvls_min_gpus;
+    bool spray;                  /* fabric ECMP: false = per-flow hash,
+                                    true = per-packet spray (cluster.ecmp;
+                                    not a tuning-file key) */
     sim_coll_cost_t cost[SIM_COLL_ALGO_COUNT][SIM_COLL_PROTO_COUNT];
 } sim_coll_profile_t;
 

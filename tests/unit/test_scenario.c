@@ -294,7 +294,11 @@ static void test_canonical_and_hash(void **state)
     assert_true(strstr(ja, "\"cluster\"") < strstr(ja, "\"run\""));
     assert_true(strstr(ja, "\"run\"") < strstr(ja, "\"t\""));
     json_t *root = cfg_scenario_json(a);
-    assert_int_equal(json_object_size(json_object_get(root, "cluster")), 16);
+    size_t n_cluster = 0;
+    while (cfg_keys_cluster[n_cluster].name != NULL)
+        n_cluster++;
+    assert_true(n_cluster >= 16);
+    assert_int_equal(json_object_size(json_object_get(root, "cluster")), n_cluster);
     assert_int_equal(json_object_size(json_object_get(root, "t")), 12);
     json_decref(root);
 
