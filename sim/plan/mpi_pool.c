@@ -209,9 +209,17 @@ sim_err_t mpi_pool_work(mpi_pool_t *p, const sweep_t *sw, sim_diag_t *diag)
 {
     (void)p;
     static int64_t buf[1 + SWEEP_MAX_REPLICATIONS];
-    MPI_Request req = MPI_REQUEST_NULL;
-    char *pending = NULL; /* the text req is sending */
+    /* Results go out without waiting for rank 0 to take them: a result
+     * larger than the eager limit is only received when rank 0 next looks
+     * (between its own variants), and waiting for that before computing
+     * the next variant would lock this rank to rank 0's pace.  Up to
+     * MPI_POOL_DEPTH sends are in flight; slot k % depth is reused. */
+    MPI_Request req[MPI_POOL_DEPTH];
+    char *pending[MPI_POOL_DEPTH] = {NULL};
+    size_t sent = 0;
     sim_err_t err = SIM_OK;
+    for (int i = 0; i < MPI_POOL_DEPTH; i++)
+        req[i] = MPI_REQUEST_NULL;
     for (;;) {
         MPI_Status status;
         int rc = MPI_Probe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
@@ -249,26 +257,27 @@ sim_err_t mpi_pool_work(mpi_pool_t *p, const sweep_t *sw, sim_diag_t *diag)
         if (text == NULL) {
             /* Tell rank 0, which aborts the job; a fixed text needs no memory. */
             static char fatal[] = "{\"fatal\": \"out of memory\"}";
-            MPI_Wait(&req, MPI_STATUS_IGNORE);
+            MPI_Waitall(MPI_POOL_DEPTH, req, MPI_STATUSES_IGNORE);
             MPI_Send(fatal, (int)strlen(fatal), MPI_CHAR, 0, TAG_RESULT, MPI_COMM_WORLD);
             err = sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL, "out of memory");
             break;
         }
-        /* The previous result must be out before its buffer is freed. */
-        rc = MPI_Wait(&req, MPI_STATUS_IGNORE);
-        free(pending);
-        pending = text;
+        size_t slot = sent++ % MPI_POOL_DEPTH;
+        /* The slot's earlier result must be out before its buffer is freed. */
+        rc = MPI_Wait(&req[slot], MPI_STATUS_IGNORE);
+        free(pending[slot]);
+        pending[slot] = text;
         if (rc == MPI_SUCCESS)
-            rc = MPI_Isend(pending, (int)strlen(pending), MPI_CHAR, 0, TAG_RESULT,
-                           MPI_COMM_WORLD, &req);
+            rc = MPI_Isend(pending[slot], (int)strlen(pending[slot]), MPI_CHAR, 0, TAG_RESULT,
+                           MPI_COMM_WORLD, &req[slot]);
         if (rc != MPI_SUCCESS) {
             err = mpi_fail(diag, rc, "sending a result");
             break;
         }
     }
-    if (req != MPI_REQUEST_NULL)
-        MPI_Wait(&req, MPI_STATUS_IGNORE);
-    free(pending);
+    MPI_Waitall(MPI_POOL_DEPTH, req, MPI_STATUSES_IGNORE);
+    for (int i = 0; i < MPI_POOL_DEPTH; i++)
+        free(pending[i]);
     return err;
 }
 

@@ -7,7 +7,8 @@
  * Work queue: rank 0 holds the sweep's todo list (sweep_todo) and hands
  * out one variant (with its missing replications) at a time: variants
  * differ in cost, so a worker asks for more by returning a result.  Each
- * worker has up to MPI_POOL_DEPTH variants in flight, so it never waits on
+ * worker has up to MPI_POOL_DEPTH variants in flight (and as many results
+ * on their way back), so it never waits on
  * rank 0 while rank 0 is busy; results are sent with MPI_Isend for the
  * same reason.  Rank 0 commits each outcome as it arrives (sweep_commit:
  * one transaction per variant), so killing the job loses only variants in
@@ -42,7 +43,7 @@
 #include "sim/store/store.h"
 
 /* Variants in flight per worker. */
-#define MPI_POOL_DEPTH 2
+#define MPI_POOL_DEPTH 8
 
 typedef struct mpi_pool mpi_pool_t;
 
