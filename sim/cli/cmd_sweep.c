@@ -226,7 +226,7 @@ int cli_cmd_sweep(int argc, char **argv)
     }
 
     sweep_t *sw = NULL;
-    sweep_todo_t todo = {NULL, 0, 0};
+    sweep_remaining_t remaining = {NULL, 0, 0};
     int64_t sweep_id = 0;
     size_t failed = 0;
     sim_err_t err = SIM_OK;
@@ -279,7 +279,7 @@ int cli_cmd_sweep(int argc, char **argv)
         if (err == SIM_OK)
             err = sweep_attach(sw, s.store, &sweep_id, &resumed, &s.diag);
         if (err == SIM_OK)
-            err = sweep_todo(sw, s.store, sweep_id, &todo, &s.diag);
+            err = sweep_remaining(sw, s.store, sweep_id, &remaining, &s.diag);
     }
 #ifdef HAVE_MPI
     bool agreed = false;
@@ -295,11 +295,11 @@ int cli_cmd_sweep(int argc, char **argv)
         if (pool != NULL && worker)
             err = mpi_pool_work(pool, sw, &s.diag);
         else if (pool != NULL)
-            err = mpi_pool_coordinate(pool, sw, s.store, sweep_id, &todo, tick, &prog,
+            err = mpi_pool_coordinate(pool, sw, s.store, sweep_id, &remaining, tick, &prog,
                                       &failed, &s.diag);
         else
 #endif
-            err = sweep_run_serial(sw, s.store, sweep_id, &todo, tick, &prog, &failed,
+            err = sweep_run_serial(sw, s.store, sweep_id, &remaining, tick, &prog, &failed,
                                    &s.diag);
         if (err != SIM_OK && prog.shown)
             fputc('\n', stderr);
@@ -308,14 +308,14 @@ int cli_cmd_sweep(int argc, char **argv)
     bool run_failed = agreed && err != SIM_OK;
 #endif
     if (err == SIM_OK && !worker)
-        err = fill_result(&s, sw, sweep_id, todo.skipped, todo.n, failed);
+        err = fill_result(&s, sw, sweep_id, remaining.skipped, remaining.n, failed);
     if (err == SIM_OK && !worker && s.common.report_dir != NULL)
         err = write_report(&s, sweep_id);
     /* The session would report a single run; the sweep's report is done. */
     s.common.report_dir = NULL;
     if (worker)
         s.common.json = false;
-    sweep_todo_release(&todo);
+    sweep_remaining_release(&remaining);
     sweep_free(sw);
     cli_list_release(&vary);
     status = cli_session_close(&s, err);

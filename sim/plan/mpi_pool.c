@@ -141,7 +141,7 @@ static sim_err_t receive_result(const sweep_t *sw, sim_store_t *store,
 }
 
 sim_err_t mpi_pool_coordinate(mpi_pool_t *p, const sweep_t *sw, sim_store_t *st,
-                              int64_t sweep_id, const sweep_todo_t *todo,
+                              int64_t sweep_id, const sweep_remaining_t *remaining,
                               sweep_progress_fn progress, void *ctx,
                               size_t *n_failed, sim_diag_t *diag)
 {
@@ -149,10 +149,10 @@ sim_err_t mpi_pool_coordinate(mpi_pool_t *p, const sweep_t *sw, sim_store_t *st,
     sim_err_t err = SIM_OK;
     bool self = p->size <= 2;
     for (int round = 0; round < MPI_POOL_DEPTH; round++)
-        for (int w = 1; w < p->size && next < todo->n && err == SIM_OK; w++)
-            err = send_work(&todo->items[next++], w, diag);
+        for (int w = 1; w < p->size && next < remaining->n && err == SIM_OK; w++)
+            err = send_work(&remaining->items[next++], w, diag);
 
-    while (err == SIM_OK && done < todo->n) {
+    while (err == SIM_OK && done < remaining->n) {
         /* Every result that has arrived, then one variant of our own. */
         int flag = 1;
         MPI_Status status;
@@ -166,16 +166,16 @@ sim_err_t mpi_pool_coordinate(mpi_pool_t *p, const sweep_t *sw, sim_store_t *st,
                 break;
             err = receive_result(sw, st, sweep_id, &status, &failed, diag);
             if (err == SIM_OK && progress != NULL)
-                progress(++done, todo->n, ctx);
+                progress(++done, remaining->n, ctx);
             else if (err == SIM_OK)
                 ++done;
-            if (err == SIM_OK && next < todo->n)
-                err = send_work(&todo->items[next++], status.MPI_SOURCE, diag);
+            if (err == SIM_OK && next < remaining->n)
+                err = send_work(&remaining->items[next++], status.MPI_SOURCE, diag);
         }
-        if (err != SIM_OK || done == todo->n)
+        if (err != SIM_OK || done == remaining->n)
             break;
-        if (self && next < todo->n) {
-            const sweep_item_t *it = &todo->items[next++];
+        if (self && next < remaining->n) {
+            const sweep_item_t *it = &remaining->items[next++];
             json_t *outcome = NULL;
             size_t f = 0;
             err = sweep_run_variant(sw, it->variant, it->reps, it->n_reps, &outcome, diag);
@@ -184,7 +184,7 @@ sim_err_t mpi_pool_coordinate(mpi_pool_t *p, const sweep_t *sw, sim_store_t *st,
             json_decref(outcome);
             failed += f;
             if (err == SIM_OK && progress != NULL)
-                progress(++done, todo->n, ctx);
+                progress(++done, remaining->n, ctx);
             else if (err == SIM_OK)
                 ++done;
             continue;

@@ -4,7 +4,7 @@
  * store; the other ranks run variants and send their outcomes back as JSON
  * text.  Compiled only when configure found MPI (HAVE_MPI).
  *
- * Work queue: rank 0 holds the sweep's todo list (sweep_todo) and hands
+ * Work queue: rank 0 holds the sweep's remaining list (sweep_remaining) and hands
  * out one variant (with its missing replications) at a time: variants
  * differ in cost, so a worker asks for more by returning a result.  Each
  * worker has up to MPI_POOL_DEPTH variants in flight (and as many results
@@ -76,7 +76,7 @@ sim_err_t mpi_pool_agree(mpi_pool_t *p, sim_err_t local, uint64_t fingerprint,
 uint64_t mpi_pool_fingerprint(const sweep_t *sw);
 
 /*
- * Rank 0: run todo over the pool, committing every outcome to st under
+ * Rank 0: run remaining over the pool, committing every outcome to st under
  * sweep_id, calling progress (may be NULL) after each; then tell every
  * worker to stop.  *n_failed (may be NULL) receives the failed runs.
  * Returns SIM_OK, or the first fatal error (SIM_ERR_DB, SIM_ERR_NOMEM,
@@ -85,7 +85,7 @@ uint64_t mpi_pool_fingerprint(const sweep_t *sw);
  * work.
  */
 sim_err_t mpi_pool_coordinate(mpi_pool_t *p, const sweep_t *sw, sim_store_t *st,
-                              int64_t sweep_id, const sweep_todo_t *todo,
+                              int64_t sweep_id, const sweep_remaining_t *remaining,
                               sweep_progress_fn progress, void *ctx,
                               size_t *n_failed, sim_diag_t *diag);
 

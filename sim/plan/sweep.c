@@ -583,14 +583,14 @@ fail:
 }
 
 sim_err_t sweep_run_serial(const sweep_t *sw, sim_store_t *st,
-                           int64_t sweep_id, const sweep_todo_t *todo,
+                           int64_t sweep_id, const sweep_remaining_t *remaining,
                            sweep_progress_fn progress, void *ctx,
                            size_t *n_failed, sim_diag_t *diag)
 {
     size_t failed = 0;
     sim_err_t err = SIM_OK;
-    for (size_t i = 0; i < todo->n && err == SIM_OK; i++) {
-        const sweep_item_t *it = &todo->items[i];
+    for (size_t i = 0; i < remaining->n && err == SIM_OK; i++) {
+        const sweep_item_t *it = &remaining->items[i];
         json_t *outcome = NULL;
         size_t f = 0;
         err = sweep_run_variant(sw, it->variant, it->reps, it->n_reps, &outcome, diag);
@@ -599,7 +599,7 @@ sim_err_t sweep_run_serial(const sweep_t *sw, sim_store_t *st,
         json_decref(outcome);
         failed += f;
         if (err == SIM_OK && progress != NULL)
-            progress(i + 1, todo->n, ctx);
+            progress(i + 1, remaining->n, ctx);
     }
     if (n_failed != NULL)
         *n_failed = failed;

@@ -131,14 +131,14 @@ uint64_t sweep_seed(uint64_t master, int64_t replication);
 typedef struct sweep_item {
     size_t variant;
     size_t n_reps;
-    int64_t *reps; /* ascending; owned by the todo list */
+    int64_t *reps; /* ascending; owned by the remaining list */
 } sweep_item_t;
 
-typedef struct sweep_todo {
+typedef struct sweep_remaining {
     sweep_item_t *items; /* in cartesian order */
     size_t n;
     size_t skipped;      /* variants with every replication already stored */
-} sweep_todo_t;
+} sweep_remaining_t;
 
 /*
  * Find this sweep in st (sim_store_sweep_find) or record it
@@ -150,15 +150,15 @@ sim_err_t sweep_attach(const sweep_t *sw, sim_store_t *st, int64_t *sweep_id,
 
 /*
  * What is left of sweep_id in st: every variant, in cartesian order, with
- * the replications not yet stored as finished.  todo is filled (release
- * with sweep_todo_release, also after a failure).  Returns SIM_OK,
+ * the replications not yet stored as finished.  remaining is filled (release
+ * with sweep_remaining_release, also after a failure).  Returns SIM_OK,
  * SIM_ERR_DB, SIM_ERR_NOMEM.  Cost: variants x replications point queries.
  */
-sim_err_t sweep_todo(const sweep_t *sw, sim_store_t *st, int64_t sweep_id,
-                     sweep_todo_t *todo, sim_diag_t *diag);
+sim_err_t sweep_remaining(const sweep_t *sw, sim_store_t *st, int64_t sweep_id,
+                     sweep_remaining_t *remaining, sim_diag_t *diag);
 
-/* Release what sweep_todo allocated and zero *todo; NULL is a no-op. */
-void sweep_todo_release(sweep_todo_t *todo);
+/* Release what sweep_remaining allocated and zero *remaining; NULL is a no-op. */
+void sweep_remaining_release(sweep_remaining_t *remaining);
 
 /*
  * Run replications reps[0..n_reps) of variant through the run function.
@@ -188,14 +188,14 @@ sim_err_t sweep_commit(const sweep_t *sw, sim_store_t *st, int64_t sweep_id,
 typedef void (*sweep_progress_fn)(size_t done, size_t total, void *ctx);
 
 /*
- * Run every item of todo in order in this process, committing each as it
+ * Run every item of remaining in order in this process, committing each as it
  * finishes and calling progress (may be NULL) after each.  *n_failed
  * (may be NULL) receives the failed runs.  Returns SIM_OK or the first
  * fatal error (SIM_ERR_DB, SIM_ERR_NOMEM): what was committed before it
  * stays stored.
  */
 sim_err_t sweep_run_serial(const sweep_t *sw, sim_store_t *st,
-                           int64_t sweep_id, const sweep_todo_t *todo,
+                           int64_t sweep_id, const sweep_remaining_t *remaining,
                            sweep_progress_fn progress, void *ctx,
                            size_t *n_failed, sim_diag_t *diag);
 

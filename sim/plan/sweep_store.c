@@ -34,25 +34,25 @@ sim_err_t sweep_attach(const sweep_t *sw, sim_store_t *st, int64_t *sweep_id,
                                (int64_t)sw->n_variants, sweep_id, diag);
 }
 
-void sweep_todo_release(sweep_todo_t *todo)
+void sweep_remaining_release(sweep_remaining_t *remaining)
 {
-    if (todo == NULL)
+    if (remaining == NULL)
         return;
-    for (size_t i = 0; i < todo->n; i++)
-        free(todo->items[i].reps);
-    free(todo->items);
-    memset(todo, 0, sizeof *todo);
+    for (size_t i = 0; i < remaining->n; i++)
+        free(remaining->items[i].reps);
+    free(remaining->items);
+    memset(remaining, 0, sizeof *remaining);
 }
 
-sim_err_t sweep_todo(const sweep_t *sw, sim_store_t *st, int64_t sweep_id,
-                     sweep_todo_t *todo, sim_diag_t *diag)
+sim_err_t sweep_remaining(const sweep_t *sw, sim_store_t *st, int64_t sweep_id,
+                     sweep_remaining_t *remaining, sim_diag_t *diag)
 {
-    memset(todo, 0, sizeof *todo);
+    memset(remaining, 0, sizeof *remaining);
     sim_err_t err = SIM_ERR_NOMEM;
     int64_t *reps = NULL;
     char *key = NULL;
-    todo->items = calloc(sw->n_variants, sizeof *todo->items);
-    if (todo->items == NULL)
+    remaining->items = calloc(sw->n_variants, sizeof *remaining->items);
+    if (remaining->items == NULL)
         goto fail;
     for (size_t v = 0; v < sw->n_variants; v++) {
         err = SIM_ERR_NOMEM;
@@ -76,9 +76,9 @@ sim_err_t sweep_todo(const sweep_t *sw, sim_store_t *st, int64_t sweep_id,
         key = NULL;
         if (n == 0) {
             free(reps);
-            todo->skipped++;
+            remaining->skipped++;
         } else {
-            todo->items[todo->n++] = (sweep_item_t){v, n, reps};
+            remaining->items[remaining->n++] = (sweep_item_t){v, n, reps};
         }
         reps = NULL;
     }

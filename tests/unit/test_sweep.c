@@ -190,19 +190,19 @@ static void test_resume(void **state)
     assert_false(resumed);
     assert_true(id > 0);
 
-    sweep_todo_t todo;
-    assert_int_equal(sweep_todo(sw, st, id, &todo, &d), SIM_OK);
-    assert_int_equal(todo.n, 6);
-    assert_int_equal(todo.skipped, 0);
-    assert_int_equal(todo.items[0].n_reps, 2);
+    sweep_remaining_t remaining;
+    assert_int_equal(sweep_remaining(sw, st, id, &remaining, &d), SIM_OK);
+    assert_int_equal(remaining.n, 6);
+    assert_int_equal(remaining.skipped, 0);
+    assert_int_equal(remaining.items[0].n_reps, 2);
 
     /* "Crash" after three variants: run and commit only those. */
     calls = 0;
     size_t failed = 0, f = 0;
     for (size_t i = 0; i < 3; i++) {
         json_t *outcome = NULL;
-        assert_int_equal(sweep_run_variant(sw, todo.items[i].variant, todo.items[i].reps,
-                                           todo.items[i].n_reps, &outcome, &d), SIM_OK);
+        assert_int_equal(sweep_run_variant(sw, remaining.items[i].variant, remaining.items[i].reps,
+                                           remaining.items[i].n_reps, &outcome, &d), SIM_OK);
         assert_int_equal(sweep_commit(sw, st, id, outcome, &f, &d), SIM_OK);
         failed += f;
         json_decref(outcome);
@@ -212,12 +212,12 @@ static void test_resume(void **state)
     /* A variant is also refused by the store when committed twice. */
     {
         json_t *outcome = NULL;
-        assert_int_equal(sweep_run_variant(sw, 0, todo.items[0].reps, 2, &outcome, &d), SIM_OK);
+        assert_int_equal(sweep_run_variant(sw, 0, remaining.items[0].reps, 2, &outcome, &d), SIM_OK);
         sim_diag_t d2 = SIM_DIAG_INIT;
         assert_int_equal(sweep_commit(sw, st, id, outcome, NULL, &d2), SIM_ERR_DB);
         json_decref(outcome);
     }
-    sweep_todo_release(&todo);
+    sweep_remaining_release(&remaining);
 
     /* The same sweep again: found, and only what is missing is left. */
     sweep_t *again = NULL;
@@ -225,23 +225,23 @@ static void test_resume(void **state)
     assert_int_equal(sweep_attach(again, st, &id2, &resumed, &d), SIM_OK);
     assert_true(resumed);
     assert_int_equal(id2, id);
-    assert_int_equal(sweep_todo(again, st, id, &todo, &d), SIM_OK);
-    assert_int_equal(todo.skipped, 3);
-    assert_int_equal(todo.n, 3);
-    assert_int_equal(todo.items[0].variant, 3);
+    assert_int_equal(sweep_remaining(again, st, id, &remaining, &d), SIM_OK);
+    assert_int_equal(remaining.skipped, 3);
+    assert_int_equal(remaining.n, 3);
+    assert_int_equal(remaining.items[0].variant, 3);
     calls = 0;
-    assert_int_equal(sweep_run_serial(again, st, id, &todo, NULL, NULL, &failed, &d), SIM_OK);
+    assert_int_equal(sweep_run_serial(again, st, id, &remaining, NULL, NULL, &failed, &d), SIM_OK);
     assert_int_equal(calls, 6);
     assert_int_equal(failed, 0);
-    sweep_todo_release(&todo);
+    sweep_remaining_release(&remaining);
     assert_runs_per_replication(st, id, again);
 
     /* Nothing left: a third run does nothing. */
-    assert_int_equal(sweep_todo(again, st, id, &todo, &d), SIM_OK);
-    assert_int_equal(todo.n, 0);
-    assert_int_equal(todo.skipped, 6);
-    sweep_todo_release(&todo);
-    sweep_todo_release(NULL);
+    assert_int_equal(sweep_remaining(again, st, id, &remaining, &d), SIM_OK);
+    assert_int_equal(remaining.n, 0);
+    assert_int_equal(remaining.skipped, 6);
+    sweep_remaining_release(&remaining);
+    sweep_remaining_release(NULL);
 
     /* A different vary spec is a different sweep. */
     const char *other[] = {"cluster.gpus=16,32"};
@@ -314,11 +314,11 @@ static void test_outcome_transport(void **state)
     assert_int_equal(sweep_commit(sw, st, id, bad, NULL, &d2), SIM_ERR_INPUT);
     json_decref(bad);
 
-    sweep_todo_t todo;
-    assert_int_equal(sweep_todo(sw, st, id, &todo, &d), SIM_OK);
-    assert_int_equal(todo.n, 1);
-    assert_int_equal(todo.items[0].variant, 0);
-    sweep_todo_release(&todo);
+    sweep_remaining_t remaining;
+    assert_int_equal(sweep_remaining(sw, st, id, &remaining, &d), SIM_OK);
+    assert_int_equal(remaining.n, 1);
+    assert_int_equal(remaining.items[0].variant, 0);
+    sweep_remaining_release(&remaining);
     json_t *variants = NULL;
     assert_int_equal(sweep_collect(sw, st, id, &variants, &d), SIM_OK);
     assert_string_equal(json_string_value(json_object_get(json_array_get(variants, 0), "status")),
