@@ -10,6 +10,8 @@
  */
 #include "sim/serve/perf.h"
 
+#include <stdlib.h>
+
 #include <math.h>
 #include <string.h>
 #include <strings.h>
@@ -123,30 +125,83 @@ static double norm_s(const sim_serve_perf_t *p, int64_t rows)
     return e.time_s;
 }
 
-double sim_serve_step_time(const sim_serve_perf_t *p,
-                           const sim_serve_batch_shape_t *b)
+/* The parts of one layer's time that depend only on the batch's token
+ * count t: the four GEMMs, two norms and two TP all-reduces.  Negative when
+ * the profile cannot price an op. */
+static double dense_layer_s(const sim_serve_perf_t *p, int64_t t)
 {
     const sim_serve_model_t *m = &p->model;
     int k = p->tp;
-    int64_t t = b->n_decode, hq = ceil_div(m->heads, k);
+    int64_t hq = ceil_div(m->heads, k);
     int64_t hkv = ceil_div(m->kv_heads, k), ffn = ceil_div(m->ffn_hidden, k);
-    double layer = 0.0, part;
-
-    for (int64_t i = 0; i < b->n_prefill; i++)
-        t += b->chunk[i];
-    if (t <= 0)
-        return 0.0;
     double g[4] = {
         gemm_s(p, t, (hq + 2 * hkv) * m->head_dim, m->hidden),
         gemm_s(p, t, m->hidden, hq * m->head_dim),
         gemm_s(p, t, (m->gated_ffn ? 2 : 1) * ffn, m->hidden),
         gemm_s(p, t, m->hidden, ffn),
     };
+    double layer = 0.0;
     for (int i = 0; i < 4; i++) {
         if (g[i] < 0.0)
             return -1.0;
         layer += g[i];
     }
+    double norm = norm_s(p, t);
+    if (norm < 0.0)
+        return -1.0;
+    layer += 2.0 * norm;
+    layer += 2.0 * sim_serve_tp_allreduce_s((double)t * (double)m->hidden * ACT_BYTES, k,
+                                            p->nvlink_bw, p->nvlink_latency_s);
+    return layer;
+}
+
+/* The LM head for n sequences emitting a token. */
+static double head_s(const sim_serve_perf_t *p, int64_t n)
+{
+    return gemm_s(p, n, ceil_div(p->model.vocab, p->tp), p->model.hidden);
+}
+
+/* v[i] from the memo, computing and keeping it on a miss (NaN = unset);
+ * values past the memo's reach are computed without keeping them. */
+static double memo_get(double **v, int64_t *cap, int64_t i, double (*f)(const sim_serve_perf_t *, int64_t),
+                       const sim_serve_perf_t *p)
+{
+    if (i >= SIM_SERVE_MEMO_MAX)
+        return f(p, i);
+    if (i >= *cap) {
+        int64_t ncap = *cap > 0 ? *cap : 256;
+        while (ncap <= i)
+            ncap *= 2;
+        if (ncap > SIM_SERVE_MEMO_MAX)
+            ncap = SIM_SERVE_MEMO_MAX;
+        double *nv = realloc(*v, (size_t)ncap * sizeof *nv);
+        if (nv == NULL)
+            return f(p, i);
+        for (int64_t j = *cap; j < ncap; j++)
+            nv[j] = NAN;
+        *v = nv;
+        *cap = ncap;
+    }
+    if (isnan((*v)[i]))
+        (*v)[i] = f(p, i);
+    return (*v)[i];
+}
+
+static double step_time(const sim_serve_perf_t *p, sim_serve_step_memo_t *memo,
+                        const sim_serve_batch_shape_t *b)
+{
+    const sim_serve_model_t *m = &p->model;
+    int64_t t = b->n_decode;
+    double layer, part;
+
+    for (int64_t i = 0; i < b->n_prefill; i++)
+        t += b->chunk[i];
+    if (t <= 0)
+        return 0.0;
+    layer = memo != NULL ? memo_get(&memo->dense, &memo->dense_cap, t, dense_layer_s, p)
+                         : dense_layer_s(p, t);
+    if (layer < 0.0)
+        return -1.0;
     if (b->n_decode > 0) {
         part = attn_s(p, b->n_decode, 1,
                       ceil_div(b->decode_ctx_sum, b->n_decode), 1);
@@ -160,18 +215,32 @@ double sim_serve_step_time(const sim_serve_perf_t *p,
             return -1.0;
         layer += part;
     }
-    part = norm_s(p, t);
-    if (part < 0.0)
-        return -1.0;
-    layer += 2.0 * part;
-    layer += 2.0 * sim_serve_tp_allreduce_s((double)t * (double)m->hidden *
-                                                ACT_BYTES,
-                                            k, p->nvlink_bw,
-                                            p->nvlink_latency_s);
-    double head = gemm_s(p, b->n_logits, ceil_div(m->vocab, k), m->hidden);
+    double head = memo != NULL ? memo_get(&memo->head, &memo->head_cap, b->n_logits, head_s, p)
+                               : head_s(p, b->n_logits);
     if (head < 0.0)
         return -1.0;
     return (double)m->layers * layer + head + p->step_overhead_s;
+}
+
+double sim_serve_step_time(const sim_serve_perf_t *p,
+                           const sim_serve_batch_shape_t *b)
+{
+    return step_time(p, NULL, b);
+}
+
+double sim_serve_step_time_memo(const sim_serve_perf_t *p, sim_serve_step_memo_t *memo,
+                                const sim_serve_batch_shape_t *b)
+{
+    return step_time(p, memo, b);
+}
+
+void sim_serve_step_memo_destroy(sim_serve_step_memo_t *memo)
+{
+    if (memo == NULL)
+        return;
+    free(memo->dense);
+    free(memo->head);
+    memset(memo, 0, sizeof *memo);
 }
 
 double sim_serve_kv_bytes_per_token(const sim_serve_model_t *m, int tp)

@@ -78,6 +78,19 @@ typedef struct sim_serve_batch_shape {
     int64_t n_logits;        /* sequences emitting a token this step */
 } sim_serve_batch_shape_t;
 
+/*
+ * A memo of the parts of a step that depend only on token counts (a
+ * layer's GEMMs, norms and TP all-reduces for t tokens; the LM head for n
+ * logits), so a run that steps millions of times prices each distinct
+ * count once.  Zero-initialise; sim_serve_step_memo_destroy frees it.
+ * Counts from SIM_SERVE_MEMO_MAX up are computed without being kept.
+ */
+#define SIM_SERVE_MEMO_MAX 65536
+typedef struct sim_serve_step_memo {
+    double *dense, *head; /* NaN = not computed yet */
+    int64_t dense_cap, head_cap;
+} sim_serve_step_memo_t;
+
 /* Ring all-reduce time of bytes over k GPUs: 2(k−1)/k·bytes/bw + latency;
  * 0 when k <= 1 or bytes <= 0.  O(1). */
 double sim_serve_tp_allreduce_s(double bytes, int k, double bw,
@@ -87,6 +100,11 @@ double sim_serve_tp_allreduce_s(double bytes, int k, double bw,
  * value when the profile lacks the dtype's peak.  O(n_prefill). */
 double sim_serve_step_time(const sim_serve_perf_t *p,
                            const sim_serve_batch_shape_t *b);
+
+/* sim_serve_step_time through memo (same value, bit for bit). */
+double sim_serve_step_time_memo(const sim_serve_perf_t *p, sim_serve_step_memo_t *memo,
+                                const sim_serve_batch_shape_t *b);
+void sim_serve_step_memo_destroy(sim_serve_step_memo_t *memo);
 
 /* KV-cache bytes per token on one GPU of a TP-k replica:
  * 2 (K and V) · layers · ceil(kv_heads / k) · head_dim · 2 (BF16). */

@@ -175,7 +175,7 @@ static double plan_llm(replica_t *rp)
         if (s->ctx + q == s->prompt + s->generated)
             b.n_logits++;
     }
-    return sim_serve_step_time(&run->perf, &b);
+    return sim_serve_step_time_memo(&run->perf, &run->memo, &b);
 }
 
 /* ---- fixed-work iterations --------------------------------------------- */

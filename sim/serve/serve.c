@@ -607,6 +607,7 @@ static void run_destroy(serve_run_t *run)
             sim_serve_prefix_free(run->rep[i].prefix);
         }
     free(run->rep);
+    sim_serve_step_memo_destroy(&run->memo);
     free(run->router.v);
     free(run->cpend);
     sim_autoscale_state_destroy(&run->as);

@@ -69,6 +69,7 @@ typedef struct replica {
 struct serve_run {
     const sim_serve_config_t *cfg;
     sim_serve_perf_t perf;
+    sim_serve_step_memo_t memo;  /* step-time parts by token count */
     sim_engine_t *eng;
     wl_request_stream_t *stream;
     int stream_done;
