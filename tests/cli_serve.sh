@@ -2,7 +2,8 @@
 # cli_serve.sh — `gpusim serve`: --json carries DESIGN.md's fields, the
 # shipped scenarios run, a bad key exits 2 naming file:line:key, the same
 # seed gives the same bytes, elastic scaling beats a fixed fleet on the
-# AIGC spike, --db stores the run's series.
+# AIGC spike, --db stores the run's series, disaggregated pools report
+# their KV transfers.
 . "${top_srcdir:-.}/tests/testlib.sh"
 SC="$SRCDIR/workloads/scenarios"
 
@@ -68,6 +69,30 @@ expect_status 2 "$GPUSIM" serve --set service.gpu=Z900
 expect_grep "service.gpu" "$TMP/err"
 expect_status 2 "$GPUSIM" serve --set autoscale.policy=schedule
 expect_grep "autoscale.schedule" "$TMP/err"
+
+# Disaggregated prefill/decode pools: transfer and per-pool figures, the
+# same seed gives the same bytes, and what is unsupported exits 2 naming
+# file:line: key.
+expect_status 0 "$GPUSIM" serve --scenario "$SC/disagg-long-context.ini" --json --seed 3
+"$JSON_GET" kv_transfer_p50_s kv_transfer_p99_s prefill_utilisation \
+  decode_utilisation kv_transfers < "$TMP/out" > /dev/null || fail "disagg json fields"
+"$JSON_GET" kv_transfers < "$TMP/out" > "$TMP/nx" || fail "json"
+"$JSON_GET" requests_completed < "$TMP/out" > "$TMP/nc" || fail "json"
+[ "$(cat "$TMP/nx")" = "$(cat "$TMP/nc")" ] || fail "one KV transfer per request"
+mv "$TMP/out" "$TMP/d.json"
+expect_status 0 "$GPUSIM" serve --scenario "$SC/disagg-long-context.ini" --json --seed 3
+cmp -s "$TMP/d.json" "$TMP/out" || fail "disagg: same seed, different output"
+expect_status 0 "$GPUSIM" serve --scenario "$SC/disagg-long-context.ini"
+expect_grep "KV transfers" "$TMP/out"
+ok
+printf '[service]\ndisaggregated = on\n\n[autoscale]\npolicy = queue\n' > "$TMP/bad4.ini"
+expect_status 2 "$GPUSIM" serve --scenario "$TMP/bad4.ini"
+expect_grep "bad4.ini:5: autoscale.policy" "$TMP/err"
+printf '[service]\ndisaggregated = on\ndecode_replicas = 0\n' > "$TMP/bad5.ini"
+expect_status 2 "$GPUSIM" serve --scenario "$TMP/bad5.ini"
+expect_grep "bad5.ini:3" "$TMP/err"
+expect_grep "service.decode_replicas" "$TMP/err"
+ok
 
 # --db stores the run with its series.
 expect_status 0 "$GPUSIM" serve --scenario "$SC/code-assist.ini" --db "$TMP/r.db"

@@ -173,6 +173,12 @@ static sim_err_t config_from(const cfg_scenario_t *sc, uint64_t seed,
     cfg->prefix_cache = cfg_get_bool(sc, "service.prefix_cache");
     cfg->step_overhead_s = cfg_get_time_s(sc, "service.step_overhead");
     cfg->batch_alpha = cfg_get_double(sc, "service.batch_alpha");
+    cfg->disaggregated = cfg_get_bool(sc, "service.disaggregated");
+    cfg->prefill_replicas = (int)cfg_get_int(sc, "service.prefill_replicas");
+    cfg->decode_replicas = (int)cfg_get_int(sc, "service.decode_replicas");
+    if (!cfg_is_auto(sc, "service.kv_link_bandwidth"))
+        cfg->kv_link_bw = cfg_get_double(sc, "service.kv_link_bandwidth");
+    cfg->kv_link_latency_s = cfg_get_time_s(sc, "service.kv_link_latency");
     cfg->slo_ttft_s = cfg_get_time_s(sc, "slo.ttft");
     cfg->slo_tpot_s = cfg_get_time_s(sc, "slo.tpot");
     cfg->series_interval_s = cfg_get_time_s(sc, "slo.series_interval");
@@ -621,7 +627,10 @@ static void print_text(const sim_serve_config_t *c, const cfg_scenario_t *sc,
     printf("serve: %s on %d x %s per replica; %s autoscaling",
            llm ? c->model.name : "fixed-work", c->tp,
            cfg_get_str(sc, "service.gpu"), sim_autoscale_policies[a->policy]);
-    if (a->policy == SIM_AUTOSCALE_FIXED)
+    if (c->disaggregated)
+        printf(" (%d prefill + %d decode replicas)\n", c->prefill_replicas,
+               c->decode_replicas);
+    else if (a->policy == SIM_AUTOSCALE_FIXED)
         printf(" (%d replicas)\n", c->replicas);
     else
         printf(" (min %d, max %d)\n", a->min_replicas,
@@ -649,6 +658,12 @@ static void print_text(const sim_serve_config_t *c, const cfg_scenario_t *sc,
            "utilisation %.1f %%\n",
            r->replicas_max, r->replicas_max * c->tp, r->cost.gpu_hours,
            100.0 * r->gpu_utilisation);
+    if (r->disaggregated)
+        printf("         prefill %.1f %%, decode %.1f %% busy; %lld KV "
+               "transfers, p50 %.4g s, p99 %.4g s\n",
+               100.0 * r->prefill_utilisation,
+               100.0 * r->decode_utilisation, (long long)r->kv_transfers,
+               r->kv_transfer_p50_s, r->kv_transfer_p99_s);
     if (a->policy != SIM_AUTOSCALE_FIXED)
         printf("         %lld scale-ups, %lld scale-downs, %lld cold starts "
                "(mean %.1f s)\n",

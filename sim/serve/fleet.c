@@ -88,16 +88,27 @@ sim_err_t serve_fleet_start(serve_run_t *run)
  * at most max_num_seqs requests; the rest wait at the router, so replicas
  * that come up later take the backlog (Knative's activator with a
  * container concurrency limit).  A fixed fleet routes every request at
- * once, as before autoscaling existed. */
+ * once, as before autoscaling existed.  New requests go to aggregated or
+ * prefill replicas, never straight to the decode pool. */
 static int accepts(const serve_run_t *run, const replica_t *rp)
 {
-    if (rp->state != REP_WARM)
+    if (rp->state != REP_WARM || rp->role == REP_ROLE_DECODE)
         return 0;
     return run->cfg->autoscale.policy == SIM_AUTOSCALE_FIXED ||
            rp->outstanding < run->cfg->max_num_seqs;
 }
 
-replica_t *serve_fleet_route(serve_run_t *run)
+/* Does rp take a request of the pool asked for (decode or not)? */
+static int takes(const serve_run_t *run, const replica_t *rp, int decode)
+{
+    if (decode)
+        return rp->state == REP_WARM && rp->role == REP_ROLE_DECODE;
+    return accepts(run, rp);
+}
+
+/* The router policy over one pool; *rr is that pool's round-robin
+ * position. */
+static replica_t *route_pool(serve_run_t *run, int decode, int64_t *rr)
 {
     replica_t *best = NULL;
     int n = run->n_slots;
@@ -106,9 +117,9 @@ replica_t *serve_fleet_route(serve_run_t *run)
         return NULL;
     if (run->cfg->router == SIM_SERVE_ROUTER_ROUND_ROBIN) {
         for (int k = 0; k < n; k++) {
-            int i = (int)((run->rr_next + k) % n);
-            if (accepts(run, &run->rep[i])) {
-                run->rr_next = (i + 1) % n;
+            int i = (int)((*rr + k) % n);
+            if (takes(run, &run->rep[i], decode)) {
+                *rr = (i + 1) % n;
                 return &run->rep[i];
             }
         }
@@ -116,7 +127,7 @@ replica_t *serve_fleet_route(serve_run_t *run)
     }
     for (int i = 0; i < n; i++) {
         replica_t *c = &run->rep[i];
-        if (!accepts(run, c))
+        if (!takes(run, c, decode))
             continue;
         if (best == NULL)
             best = c;
@@ -130,6 +141,16 @@ replica_t *serve_fleet_route(serve_run_t *run)
         }
     }
     return best;
+}
+
+replica_t *serve_fleet_route(serve_run_t *run)
+{
+    return route_pool(run, 0, &run->rr_next);
+}
+
+replica_t *serve_fleet_route_decode(serve_run_t *run)
+{
+    return route_pool(run, 1, &run->rr_decode);
 }
 
 /* Move one slot to state st, keeping the counts and integrals right. */

@@ -60,6 +60,20 @@ const cfg_key_t sim_serve_keys_service[] = {
     {"service", "batch_alpha", CFG_DOUBLE, "1", 0, 100, NULL, 0,
      "fixed-work batching: a batch of b takes max(work)*(1+alpha*(b-1)); "
      "1 = no batching gain"},
+    {"service", "disaggregated", CFG_BOOL, "off", 0, 0, NULL, 0,
+     "separate prefill and decode pools with KV transfer between them "
+     "(Splitwise/DistServe); replicas is then unused; fixed fleet only"},
+    {"service", "prefill_replicas", CFG_INT, "1", 1, 1000000, NULL, 0,
+     "disaggregated: replicas that run prompts"},
+    {"service", "decode_replicas", CFG_INT, "1", 1, 1000000, NULL, 0,
+     "disaggregated: replicas that generate tokens"},
+    {"service", "kv_link_bandwidth", CFG_BANDWIDTH, "auto", 0, 1e15, NULL,
+     CFG_F_AUTO,
+     "disaggregated: KV-transfer bandwidth of one prefill replica; auto = "
+     "400Gbps per GPU x tp (one ConnectX-7 NIC per GPU, DGX H100 / "
+     "Alibaba HPN)"},
+    {"service", "kv_link_latency", CFG_TIME, "10us", 0, 1, NULL, 0,
+     "disaggregated: fixed latency of one KV transfer"},
     CFG_KEY_END,
 };
 

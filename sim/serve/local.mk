@@ -12,6 +12,7 @@ libgpusim_a_SOURCES += \
 	sim/serve/serve.c sim/serve/serve.h \
 	sim/serve/autoscale.c sim/serve/autoscale.h \
 	sim/serve/fleet.c \
+	sim/serve/disagg.c \
 	sim/serve/validate.c sim/serve/validate.h \
 	sim/serve/keys_serve.c sim/serve/keys_serve.h
 
@@ -47,7 +48,8 @@ tests_unit_test_autoscale_LDADD = $(TEST_LIBS)
 TESTS += tests/cli_serve.sh
 EXTRA_DIST += tests/cli_serve.sh \
 	workloads/scenarios/aigc-spike.ini workloads/scenarios/diurnal-chat.ini \
-	workloads/scenarios/code-assist.ini workloads/scenarios/long-context.ini
+	workloads/scenarios/code-assist.ini workloads/scenarios/long-context.ini \
+	workloads/scenarios/disagg-long-context.ini
 tests_unit_test_serve_validate_SOURCES = tests/unit/test_serve_validate.c tests/unit/assert_close.h
 tests_unit_test_serve_validate_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_serve_validate_LDADD = $(TEST_LIBS)

@@ -7,7 +7,11 @@
  * prompt at first, 1 while decoding (the token it emitted last), and the
  * prompt plus everything generated after a preemption (recompute).  When
  * an iteration brings ctx up to prompt + generated, the sequence emits one
- * token; that single rule covers prefill, decode and recompute.
+ * token; that single rule covers prefill, decode and recompute.  On a
+ * disaggregated prefill replica the sequence instead leaves (its KV goes
+ * to the decode pool, disagg.c) when ctx reaches the prompt; on the decode
+ * replica it arrives with ctx = prompt − 1, so its first step there is
+ * one decode token that emits the first output token.
  *
  * Invariant: while busy, a replica has exactly one step-end event pending,
  * and its sched_* arrays describe that iteration.
@@ -164,7 +168,8 @@ static double plan_llm(replica_t *rp)
     for (size_t k = 0; k < rp->n_sched; k++) {
         const seq_t *s = &run->seqs[rp->sched_seq[k]];
         int64_t q = rp->sched_q[k];
-        if (q == 1 && s->generated >= 1 && pending_tokens(s) == 1) {
+        if (q == 1 && (s->generated >= 1 || s->kv_in) &&
+            pending_tokens(s) == 1) {
             b.n_decode++;
             b.decode_ctx_sum += s->ctx + 1;
         } else {
@@ -265,6 +270,10 @@ static void step_end(void *ctx, void *arg)
         s->ctx += rp->sched_q[k];
         if (s->ctx != s->prompt + s->generated)
             continue;
+        if (s->prefill_only) {
+            done++; /* prompt done: leaves for the decode pool */
+            continue;
+        }
         s->generated++;
         if (!s->emitted) {
             s->emitted = 1;
@@ -278,7 +287,11 @@ static void step_end(void *ctx, void *arg)
         for (size_t k = 0; k < rp->n_running; k++) {
             int32_t si = rp->running[k];
             seq_t *s = &run->seqs[si];
-            if (s->generated >= s->output) {
+            if (s->prefill_only && s->ctx == s->prompt) {
+                rp->free_blocks += s->blocks;
+                s->blocks = 0;
+                serve_disagg_handoff(run, rp, si);
+            } else if (s->generated >= s->output) {
                 rp->free_blocks += s->blocks;
                 s->blocks = 0;
                 serve_finish(run, rp, si);

@@ -27,6 +27,10 @@
 #define DEFAULT_NVLINK_BW 450e9
 #define DEFAULT_AR_LATENCY_S 5e-6
 #define WATERMARK_FRACTION 0.01 /* Vidur watermark_blocks_fraction */
+/* KV-link latency per transfer: an RDMA write's setup plus a few switch
+ * hops, order of 10 us (SimAI's HPN template models 0.5 us per NIC;
+ * catalog-facts.md [S26]); uncertain. */
+#define DEFAULT_KV_LINK_LATENCY_S 10e-6
 
 void sim_serve_config_defaults(sim_serve_config_t *cfg)
 {
@@ -53,6 +57,8 @@ void sim_serve_config_defaults(sim_serve_config_t *cfg)
     sim_autoscale_defaults(&cfg->autoscale);
     cfg->initial_replicas = -1;
     cfg->seed = 1;
+    cfg->prefill_replicas = cfg->decode_replicas = 1;
+    cfg->kv_link_latency_s = DEFAULT_KV_LINK_LATENCY_S;
 }
 
 sim_err_t sim_serve_config_set_gpu(sim_serve_config_t *cfg,
@@ -123,6 +129,8 @@ sim_err_t sim_serve_config_check(const sim_serve_config_t *cfg,
     RANGE(cfg->slo_ttft_s > 0.0 && cfg->slo_tpot_s > 0.0, "slo.ttft",
           "SLO bounds must be positive");
     sim_err_t ae = sim_autoscale_check(&cfg->autoscale, diag);
+    if (ae == SIM_OK)
+        ae = serve_disagg_check(cfg, diag);
     if (ae != SIM_OK)
         return ae;
     RANGE(cfg->autoscale.policy == SIM_AUTOSCALE_FIXED ||
@@ -442,6 +450,7 @@ static void on_arrival(void *ctx, void *arg)
     s->work_s = req.work_s;
     s->replica = -1;
     s->client = client;
+    s->prefill_only = cfg->disaggregated;
     account(run, +1);
     if (rp == NULL) {
         /* No warm replica: wait at the router.  The request's prefix
@@ -594,6 +603,8 @@ static void summarise(serve_run_t *run)
                                                    r->arrival_rate,
                                                    r->e2e_mean_s)
                           : 0.0;
+    if (run->cfg->disaggregated)
+        serve_disagg_summarise(run);
 }
 
 static void run_destroy(serve_run_t *run)
@@ -619,6 +630,7 @@ static void run_destroy(serve_run_t *run)
     sim_serve_samples_destroy(&run->ttft);
     sim_serve_samples_destroy(&run->tpot);
     sim_serve_samples_destroy(&run->e2e);
+    sim_serve_samples_destroy(&run->xfer);
     sim_engine_free(run->eng);
 }
 
@@ -641,7 +653,10 @@ sim_err_t sim_serve_run(const sim_serve_config_t *cfg,
     run.res = res;
     run.diag = diag;
     res->series_interval_s = cfg->series_interval_s;
-    if (cfg->autoscale.policy == SIM_AUTOSCALE_FIXED) {
+    if (cfg->disaggregated) {
+        run.n_slots = cfg->prefill_replicas + cfg->decode_replicas;
+        run.initial = run.n_slots;
+    } else if (cfg->autoscale.policy == SIM_AUTOSCALE_FIXED) {
         run.n_slots = cfg->replicas;
         run.initial = cfg->replicas;
     } else {
@@ -689,6 +704,8 @@ sim_err_t sim_serve_run(const sim_serve_config_t *cfg,
                 goto nomem;
         }
     }
+    if (cfg->disaggregated)
+        serve_disagg_setup(&run);
     if (serve_fleet_start(&run) != SIM_OK)
         goto nomem;
     if (cfg->closed_clients > 0) {
@@ -786,5 +803,5 @@ sim_err_t sim_serve_result_json(const sim_serve_result_t *r, json_t *obj)
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         if (sim_json_set_int(obj, ints[i].key, ints[i].v) != SIM_OK)
             return SIM_ERR_NOMEM;
-    return SIM_OK;
+    return r->disaggregated ? serve_disagg_json(r, obj) : SIM_OK;
 }

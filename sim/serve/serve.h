@@ -46,6 +46,23 @@
  * (output − 1), for outputs of 2 tokens or more.  Fixed-work requests have
  * TTFT = e2e and no TPOT.
  *
+ * Disaggregated pools (optional; Splitwise, DistServe, Mooncake): the
+ * service is prefill_replicas prefill replicas and decode_replicas decode
+ * replicas of the same shape (`replicas` is then unused).  The router
+ * sends each request to a prefill replica, which runs its prompt (chunked
+ * prefill, KV admission and preemption as above) and emits no token.
+ * When the prompt's KV is complete the replica frees its blocks and sends
+ * the KV — prompt · kv_bytes_per_token(tp) · tp bytes — over its KV link:
+ * transfer = kv_link_latency + bytes / kv_link_bw, one transfer at a time
+ * per prefill replica (FIFO; a transfer waiting for the link counts in
+ * its transfer time).  The request then goes to a decode replica (same
+ * router policy over the decode pool), which admits it by KV capacity as
+ * above (blocks for the whole prompt at its first step) and runs its
+ * first decode step: that step emits the first token.  So, for a request
+ * that never waits: TTFT = prefill + transfer + one decode step, and TPOT
+ * is the decode step.  A request preempted on the decode pool recomputes
+ * its context there.  Only the fixed fleet is supported.
+ *
  * Randomness: none inside the model; all of it is in the stream.  Same
  * config and stream, same result, bit for bit.
  *
@@ -109,6 +126,12 @@ typedef struct sim_serve_config {
                                     stream "serve.think") after its last
                                     one finished; 0: open loop */
     double think_s;
+    int disaggregated;           /* separate prefill and decode pools */
+    int prefill_replicas, decode_replicas; /* pool sizes, >= 1 each */
+    double kv_link_bw;           /* bytes/s of one prefill replica's KV
+                                    link; <= 0: 50e9 · tp (400 Gb/s NIC
+                                    per GPU) */
+    double kv_link_latency_s;    /* per transfer */
 } sim_serve_config_t;
 
 /*
@@ -118,7 +141,9 @@ typedef struct sim_serve_config {
  * defaults), block 16 and gpu_memory_utilization 0.9 (vLLM defaults),
  * round-robin, SLO TTFT 2 s / TPOT 100 ms ([slo] defaults), series every
  * 60 s, batch_alpha 1 (no batching gain for fixed work), the fixed-fleet
- * autoscaler (sim_autoscale_defaults).  O(1).
+ * autoscaler (sim_autoscale_defaults); aggregated (disaggregated off,
+ * 1 + 1 replicas when on, KV link 400 Gb/s per GPU with 10 us latency).
+ * O(1).
  */
 void sim_serve_config_defaults(sim_serve_config_t *cfg);
 
@@ -183,6 +208,14 @@ typedef struct sim_serve_result {
     double *series_warm;          /* serving replicas at interval end */
     double *series_provisioning;  /* cold-starting replicas at interval end */
     double *series_util;          /* busy / warm replica-time in interval */
+    /* Disaggregated runs only (zero otherwise): */
+    int disaggregated;
+    int prefill_replicas, decode_replicas;
+    int64_t kv_transfers;
+    double kv_transfer_bytes;     /* total over the run */
+    double kv_transfer_p50_s, kv_transfer_p99_s, kv_transfer_mean_s;
+    double prefill_utilisation;   /* busy / (prefill replicas · end_s) */
+    double decode_utilisation;
 } sim_serve_result_t;
 
 /* Release the result's arrays and zero it; NULL is a no-op. */
@@ -209,7 +242,10 @@ sim_err_t sim_serve_run(const sim_serve_config_t *cfg,
 /* Add DESIGN.md's serve fields (ttft_p50_s, ttft_p99_s, tpot_p50_s,
  * tpot_p99_s, e2e_p99_s, throughput_tokens_per_s, slo_attainment,
  * replicas_max) and the other scalars of res to the JSON object obj
- * (a non-finite value becomes null).  Returns SIM_OK or SIM_ERR_NOMEM. */
+ * (a non-finite value becomes null); a disaggregated run adds
+ * kv_transfers, kv_transfer_bytes, kv_transfer_p50_s, kv_transfer_p99_s,
+ * kv_transfer_mean_s, prefill_utilisation, decode_utilisation,
+ * prefill_replicas and decode_replicas.  Returns SIM_OK or SIM_ERR_NOMEM. */
 sim_err_t sim_serve_result_json(const sim_serve_result_t *res, json_t *obj);
 
 #endif /* SIM_SERVE_SERVE_H */

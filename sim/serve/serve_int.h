@@ -6,7 +6,8 @@
  * Invariants: sequences live in one pool and are named by index (the pool
  * may move when it grows, so pointers into it never outlive a call that
  * may allocate); a sequence is in exactly one of: its replica's waiting
- * ring, its replica's running array, or the free list.
+ * ring, its replica's running array, the free list or (disaggregated)
+ * in flight on a KV link.
  */
 #ifndef SIM_SERVE_SERVE_INT_H
 #define SIM_SERVE_SERVE_INT_H
@@ -28,6 +29,11 @@ typedef struct seq {
     int emitted;      /* first token emitted */
     int replica;
     int32_t client;   /* closed loop: the client that sent it; -1 open */
+    int prefill_only; /* disaggregated: on a prefill replica, leaves it
+                         when ctx reaches the prompt */
+    int kv_in;        /* disaggregated: its KV came over the link (the
+                         first step on the decode replica is a decode) */
+    sim_time_t xfer_start; /* when its KV transfer was requested */
 } seq_t;
 
 typedef struct ring {
@@ -45,6 +51,14 @@ typedef enum rep_state {
     REP_WARM,
     REP_DRAINING
 } rep_state_t;
+
+/* Replica role: aggregated (prefill and decode), or one pool of a
+ * disaggregated service. */
+typedef enum rep_role {
+    REP_ROLE_MIXED = 0,
+    REP_ROLE_PREFILL,
+    REP_ROLE_DECODE
+} rep_role_t;
 
 typedef struct replica {
     serve_run_t *run;
@@ -64,6 +78,8 @@ typedef struct replica {
     int64_t *sched_q;     /* ... and their new tokens */
     size_t n_sched;
     sim_serve_prefix_t *prefix;
+    rep_role_t role;
+    sim_time_t link_free; /* prefill: when its KV link is next free */
 } replica_t;
 
 struct serve_run {
@@ -98,6 +114,10 @@ struct serve_run {
     int peak;             /* max provisioned + warm + draining */
     double cold_sum_s;
     int64_t rr_next;
+    int64_t rr_decode;    /* round-robin position in the decode pool */
+    double kv_token_bytes; /* disaggregated: KV bytes per token, replica */
+    double kv_link_bw;    /* disaggregated: resolved link bandwidth */
+    sim_serve_samples_t xfer; /* disaggregated: KV transfer times */
     int64_t kv_blocks, watermark;
     int64_t *chunk_buf, *ctx_buf; /* max_num_seqs each */
     sim_serve_samples_t queue, ttft, tpot, e2e;
@@ -132,6 +152,28 @@ sim_err_t serve_fleet_start(serve_run_t *run);
 /* fleet.c: a warm replica for a new request by the router policy, or
  * NULL when none is warm (the request then waits at the router). */
 replica_t *serve_fleet_route(serve_run_t *run);
+
+/* fleet.c: a warm decode replica (disaggregated), NULL when none. */
+replica_t *serve_fleet_route_decode(serve_run_t *run);
+
+/* disagg.c: sequence si finished its prefill on prefill replica rp (its
+ * blocks already freed, it is off rp's running array): start its KV
+ * transfer to the decode pool. */
+void serve_disagg_handoff(serve_run_t *run, replica_t *rp, int32_t si);
+
+/* disagg.c: the disaggregated part of sim_serve_config_check. */
+sim_err_t serve_disagg_check(const sim_serve_config_t *cfg,
+                             sim_diag_t *diag);
+
+/* disagg.c: resolve the link and the pool roles of a new run (slots
+ * allocated, n_slots = prefill + decode). */
+void serve_disagg_setup(serve_run_t *run);
+
+/* disagg.c: per-pool and transfer figures into run->res. */
+void serve_disagg_summarise(serve_run_t *run);
+
+/* disagg.c: the disaggregated fields of res into obj (see serve.h). */
+sim_err_t serve_disagg_json(const sim_serve_result_t *res, json_t *obj);
 
 /* fleet.c: a request was queued at the router: wake the fleet from zero. */
 void serve_fleet_wake(serve_run_t *run);

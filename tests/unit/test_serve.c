@@ -2,7 +2,8 @@
  * test_serve.c — the serving model (sim/serve): iteration times against a
  * hand-built roofline sum, queueing against M/M/1, KV admission and
  * preemption, routers, prefix caching, Little's law on every run,
- * determinism, metrics helpers and the key tables.
+ * determinism, metrics helpers, the key tables and disaggregated
+ * prefill/decode pools (hand-computed TTFT, decode-pool KV admission).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -481,6 +482,167 @@ static void test_key_tables(void **state)
         }
 }
 
+/* ---- disaggregated prefill/decode ------------------------------------ */
+
+static sim_serve_config_t disagg_cfg(int prefill, int decode)
+{
+    sim_serve_config_t c = tiny_cfg();
+    c.disaggregated = 1;
+    c.prefill_replicas = prefill;
+    c.decode_replicas = decode;
+    c.kv_link_bw = 1e9;        /* 1 GB/s: a transfer long enough to see */
+    c.kv_link_latency_s = 2e-5;
+    return c;
+}
+
+static void test_disagg_single_request(void **state)
+{
+    (void)state;
+    sim_serve_config_t c = disagg_cfg(1, 1);
+    sim_serve_result_t res;
+    wl_request_t r = llm_req(1.0, 128, 3);
+    const sim_compute_profile_t *p = &c.profile;
+
+    run_array(&c, &r, 1, &res);
+    /* tiny KV per token: 2 (K, V) · 2 layers · 2 kv heads · 64 · 2 B */
+    assert_close(sim_serve_kv_bytes_per_token(&c.model, 1), 1024.0, 1e-12);
+    double prefill = tiny_step(p, 128, 128, 0);
+    double xfer = 2e-5 + 128 * 1024.0 / 1e9;
+    double d0 = tiny_step(p, 1, 128, 1); /* first step on the decode side */
+    double d1 = tiny_step(p, 1, 129, 1), d2 = tiny_step(p, 1, 130, 1);
+    double ttft = sim_time_to_s(sim_time_from_s_ceil(prefill) +
+                                sim_time_from_s_ceil(xfer) +
+                                sim_time_from_s_ceil(d0));
+    double tpot = sim_time_to_s(sim_time_from_s_ceil(d1) +
+                                sim_time_from_s_ceil(d2)) /
+                  2;
+    assert_close(res.ttft_p50_s, ttft, 1e-12);
+    assert_close(res.tpot_p50_s, tpot, 1e-12);
+    assert_close(res.e2e_p99_s, ttft + 2 * tpot, 1e-12);
+    assert_close(res.kv_transfer_p50_s,
+                 sim_time_to_s(sim_time_from_s_ceil(xfer)), 1e-12);
+    assert_int_equal(res.kv_transfers, 1);
+    assert_close(res.kv_transfer_bytes, 128 * 1024.0, 1e-12);
+    assert_true(res.queue_p50_s == 0.0);
+    assert_int_equal(res.steps, 4); /* 1 prefill + 3 decode */
+    assert_int_equal(res.per_replica[0], 1);
+    assert_int_equal(res.per_replica[1], 1);
+    assert_true(res.disaggregated == 1);
+    /* per pool: the prefill replica was busy for the prefill only */
+    assert_close(res.prefill_utilisation * res.end_s,
+                 sim_time_to_s(sim_time_from_s_ceil(prefill)), 1e-9);
+    assert_true(res.decode_utilisation > 0.0 &&
+                res.decode_utilisation < 1.0);
+    json_t *o = json_object();
+    assert_int_equal(sim_serve_result_json(&res, o), SIM_OK);
+    assert_non_null(json_object_get(o, "kv_transfer_p99_s"));
+    assert_non_null(json_object_get(o, "decode_utilisation"));
+    json_decref(o);
+    sim_serve_result_destroy(&res);
+
+    /* aggregated runs carry no disaggregated fields */
+    c.disaggregated = 0;
+    run_array(&c, &r, 1, &res);
+    o = json_object();
+    assert_int_equal(sim_serve_result_json(&res, o), SIM_OK);
+    assert_null(json_object_get(o, "kv_transfer_p50_s"));
+    assert_int_equal(res.kv_transfers, 0);
+    json_decref(o);
+    sim_serve_result_destroy(&res);
+}
+
+static void test_disagg_decode_admission(void **state)
+{
+    (void)state;
+    sim_serve_config_t c = disagg_cfg(2, 1);
+    c.kv_blocks = 20; /* 320 tokens per replica */
+    wl_request_t r[3] = {llm_req(0, 200, 50), llm_req(0, 200, 50),
+                         llm_req(0, 400, 1)};
+    sim_serve_result_t res;
+    run_array(&c, r, 3, &res);
+    assert_int_equal(res.rejected, 1); /* 400 tokens never fit 320 */
+    assert_int_equal(res.completed, 2);
+    assert_int_equal(res.preemptions, 0);
+    assert_int_equal(res.kv_transfers, 2);
+    /* both prefill at once on their own replicas, no queueing there ... */
+    assert_true(res.queue_p99_s == 0.0);
+    /* ... but the one decode replica holds 13 blocks for the first, so
+     * the second waits for it to finish before its first token */
+    assert_true(res.ttft_p99_s >= res.e2e_p50_s);
+    assert_int_equal(res.per_replica[2], 2);
+    sim_serve_result_destroy(&res);
+}
+
+static void test_disagg_load(void **state)
+{
+    (void)state;
+    sim_serve_config_t c = disagg_cfg(2, 3);
+    c.router = SIM_SERVE_ROUTER_LEAST_OUTSTANDING;
+    c.kv_blocks = 400;
+    wl_traffic_spec_t s;
+    memset(&s, 0, sizeof s);
+    s.arrival.kind = WL_ARR_POISSON;
+    s.arrival.rate = 200.0;
+    s.kind = WL_REQ_LLM;
+    s.prompt.kind = WL_DIST_EXPONENTIAL;
+    s.prompt.a = 500;
+    s.output.kind = WL_DIST_EXPONENTIAL;
+    s.output.a = 100;
+    s.max_requests = 3000;
+    wl_traffic_t *g;
+    assert_int_equal(wl_traffic_new(&s, 7, &g, NULL), SIM_OK);
+    wl_request_stream_t st = wl_traffic_stream(g);
+    sim_serve_result_t res, again;
+    run_checked(&c, &st, &res); /* Little's law inside */
+    wl_traffic_free(g);
+    assert_true(res.completed > 2900);
+    assert_int_equal(res.kv_transfers, res.completed);
+    assert_true(res.kv_transfer_p99_s >= res.kv_transfer_p50_s);
+    assert_true(res.kv_transfer_p50_s >= 2e-5);
+    assert_true(res.prefill_utilisation > 0.0 &&
+                res.prefill_utilisation <= 1.0);
+    assert_true(res.decode_utilisation > 0.0 &&
+                res.decode_utilisation <= 1.0);
+    int64_t routed = 0;
+    for (int i = 0; i < res.n_slots; i++)
+        routed += res.per_replica[i];
+    assert_int_equal(routed, 2 * res.completed);
+    /* same stream, same bytes */
+    assert_int_equal(wl_traffic_new(&s, 7, &g, NULL), SIM_OK);
+    st = wl_traffic_stream(g);
+    run_checked(&c, &st, &again);
+    wl_traffic_free(g);
+    assert_true(again.ttft_p99_s == res.ttft_p99_s &&
+                again.kv_transfer_p99_s == res.kv_transfer_p99_s);
+    sim_serve_result_destroy(&res);
+    sim_serve_result_destroy(&again);
+}
+
+static void test_disagg_config_errors(void **state)
+{
+    (void)state;
+    sim_serve_config_t c = disagg_cfg(1, 1);
+    sim_diag_t d = SIM_DIAG_INIT;
+    assert_int_equal(sim_serve_config_check(&c, &d), SIM_OK);
+    c.autoscale.policy = SIM_AUTOSCALE_QUEUE;
+    assert_int_equal(sim_serve_config_check(&c, &d), SIM_ERR_RANGE);
+    assert_string_equal(d.key, "autoscale.policy");
+    c = disagg_cfg(0, 1);
+    sim_diag_clear(&d);
+    assert_int_equal(sim_serve_config_check(&c, &d), SIM_ERR_RANGE);
+    assert_string_equal(d.key, "service.prefill_replicas");
+    c = disagg_cfg(1, 1);
+    c.kv_link_latency_s = -1;
+    sim_diag_clear(&d);
+    assert_int_equal(sim_serve_config_check(&c, &d), SIM_ERR_RANGE);
+    assert_string_equal(d.key, "service.kv_link_latency");
+    c = disagg_cfg(1, 1);
+    c.kind = WL_REQ_FIXED_WORK;
+    sim_diag_clear(&d);
+    assert_int_equal(sim_serve_config_check(&c, &d), SIM_ERR_RANGE);
+    assert_string_equal(d.key, "service.disaggregated");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -495,6 +657,10 @@ int main(void)
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_metrics_helpers),
         cmocka_unit_test(test_key_tables),
+        cmocka_unit_test(test_disagg_single_request),
+        cmocka_unit_test(test_disagg_decode_admission),
+        cmocka_unit_test(test_disagg_load),
+        cmocka_unit_test(test_disagg_config_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
