@@ -24,4 +24,10 @@ extern const wl_embedded_file_t wl_embedded_files[];
 /* The file named name, or NULL.  Cost: linear in the number of files. */
 const wl_embedded_file_t *wl_embedded_find(const char *name);
 
+/* The shipped device profile of a device: workloads/profiles/NAME.profile
+ * with NAME the first len bytes of name, blanks trimmed, upper-cased; NULL
+ * when none is shipped.  The path looked up goes into path (cap bytes). */
+const wl_embedded_file_t *wl_embedded_profile(const char *name, size_t len, char *path,
+                                              size_t cap);
+
 #endif /* WL_EMBEDDED_H */

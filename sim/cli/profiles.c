@@ -4,7 +4,6 @@
  */
 #include "sim/cli/profiles.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,20 +34,11 @@ sim_err_t cli_profile_resolve(const char *spec, sim_compute_profile_t *p,
     const wl_embedded_file_t *f = NULL;
     char path[320];
     for (int i = 0; i < 2 && f == NULL && names[i] != NULL; i++) {
-        char name[64];
-        size_t n = 0;
-        for (; names[i][n] != '\0' && n < sizeof name - 1; n++)
-            name[n] = (char)toupper((unsigned char)names[i][n]);
-        name[n] = '\0';
-        snprintf(path, sizeof path, "workloads/profiles/%s.profile", name);
-        f = wl_embedded_find(path);
+        f = wl_embedded_profile(names[i], strlen(names[i]), path, sizeof path);
         /* H100-SXM ships as H100.profile: try the name before its suffix. */
-        char *dash = strchr(name, '-');
-        if (f == NULL && dash != NULL) {
-            *dash = '\0';
-            snprintf(path, sizeof path, "workloads/profiles/%s.profile", name);
-            f = wl_embedded_find(path);
-        }
+        const char *dash = strchr(names[i], '-');
+        if (f == NULL && dash != NULL)
+            f = wl_embedded_profile(names[i], (size_t)(dash - names[i]), path, sizeof path);
     }
     wl_hwcat_free(cat);
     if (f != NULL) {

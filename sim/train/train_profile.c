@@ -6,32 +6,10 @@
  */
 #include "sim/train/train_profile.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "workloads/embedded.h"
-
-/* The embedded profile named by name[0..len), upper-cased, or NULL. */
-static const wl_embedded_file_t *shipped(const char *name, size_t len,
-                                         char *path, size_t cap)
-{
-    char up[64];
-    size_t n = 0;
-    while (len > 0 && isspace((unsigned char)*name)) {
-        name++;
-        len--;
-    }
-    while (len > 0 && isspace((unsigned char)name[len - 1]))
-        len--;
-    if (len == 0 || len >= sizeof up)
-        return NULL;
-    for (; n < len; n++)
-        up[n] = (char)toupper((unsigned char)name[n]);
-    up[n] = '\0';
-    snprintf(path, cap, "workloads/profiles/%s.profile", up);
-    return wl_embedded_find(path);
-}
 
 int sim_train_profile_share_half(sim_compute_profile_t *p)
 {
@@ -69,7 +47,7 @@ static void borrow_from_twin(const char *gpu, sim_compute_profile_t *p)
         if (strcmp(twins[i].gpu, gpu) != 0)
             continue;
         char path[128];
-        const wl_embedded_file_t *f = shipped(twins[i].twin, strlen(twins[i].twin), path,
+        const wl_embedded_file_t *f = wl_embedded_profile(twins[i].twin, strlen(twins[i].twin), path,
                                               sizeof path);
         sim_compute_profile_t t;
         if (f == NULL || sim_compute_profile_parse(f->data, path, &t, NULL) != SIM_OK)
@@ -95,13 +73,13 @@ sim_err_t sim_train_profile_for_gpu(const wl_gpu_t *gpu, const char *typed,
     char path[128];
     const wl_embedded_file_t *f = NULL;
     if (typed != NULL)
-        f = shipped(typed, strlen(typed), path, sizeof path);
+        f = wl_embedded_profile(typed, strlen(typed), path, sizeof path);
     if (f == NULL)
-        f = shipped(gpu->name, strlen(gpu->name), path, sizeof path);
+        f = wl_embedded_profile(gpu->name, strlen(gpu->name), path, sizeof path);
     for (const char *a = gpu->aliases; f == NULL && a != NULL && *a != '\0';) {
         const char *comma = strchr(a, ',');
         size_t len = comma != NULL ? (size_t)(comma - a) : strlen(a);
-        f = shipped(a, len, path, sizeof path);
+        f = wl_embedded_profile(a, len, path, sizeof path);
         a = comma != NULL ? comma + 1 : a + len;
     }
     sim_err_t err;
