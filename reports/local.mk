@@ -22,7 +22,8 @@ tests_unit_test_chart_SOURCES = tests/unit/test_chart.c tests/unit/assert_close.
 tests_unit_test_chart_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_chart_LDADD = $(TEST_LIBS)
 
-tests_unit_test_report_SOURCES = tests/unit/test_report.c tests/unit/assert_close.h
+tests_unit_test_report_SOURCES = tests/unit/test_report.c tests/unit/assert_close.h \
+	tests/unit/test_fs.h
 tests_unit_test_report_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_report_LDADD = $(TEST_LIBS)
 
@@ -51,7 +52,8 @@ EXTRA_DIST += \
 ## commands fill it; report_e2e.sh runs the real commands and reports them.
 check_PROGRAMS += tests/unit/test_report_specs
 TESTS += tests/unit/test_report_specs
-tests_unit_test_report_specs_SOURCES = tests/unit/test_report_specs.c tests/unit/assert_close.h
+tests_unit_test_report_specs_SOURCES = tests/unit/test_report_specs.c tests/unit/assert_close.h \
+	tests/unit/test_fs.h
 tests_unit_test_report_specs_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_report_specs_LDADD = $(TEST_LIBS)
 TESTS += tests/report_e2e.sh

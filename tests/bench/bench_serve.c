@@ -19,15 +19,50 @@
 #include "sim/serve/serve.h"
 #include "workloads/traffic.h"
 
+/* Generate s's requests into a service c, timed.  On success res holds
+ * the result (destroy it) and *wall the seconds the run took; on failure
+ * the error is printed and 1 returned. */
+static int timed_run(const sim_serve_config_t *c, const wl_traffic_spec_t *s,
+                     sim_serve_result_t *res, double *wall)
+{
+    wl_traffic_t *g = NULL;
+    sim_diag_t d = SIM_DIAG_INIT;
+    struct timespec t0, t1;
+
+    if (wl_traffic_new(s, 1, &g, &d) != SIM_OK) {
+        fprintf(stderr, "bench_serve: %s\n", d.msg);
+        return 1;
+    }
+    wl_request_stream_t st = wl_traffic_stream(g);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    sim_err_t e = sim_serve_run(c, &st, res, &d);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    wl_traffic_free(g);
+    if (e != SIM_OK) {
+        fprintf(stderr, "bench_serve: %s\n", d.msg);
+        sim_serve_result_destroy(res);
+        return 1;
+    }
+    *wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    return 0;
+}
+
+/* The closing line both benchmarks print. */
+static void print_rates(const sim_serve_result_t *res, double wall)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("  wall %.3f s, %.0f requests/s, %.0f iterations/s, peak RSS "
+           "%.1f MiB\n",
+           wall, (double)res->completed / wall, (double)res->steps / wall,
+           (double)ru.ru_maxrss / 1024.0);
+}
+
 static int bench_million(void)
 {
     sim_serve_config_t c;
     wl_traffic_spec_t s;
-    wl_traffic_t *g = NULL;
     sim_serve_result_t res;
-    sim_diag_t d = SIM_DIAG_INIT;
-    struct timespec t0, t1;
-    struct rusage ru;
 
     sim_serve_config_defaults(&c);
     c.replicas = 64;
@@ -39,23 +74,9 @@ static int bench_million(void)
     s.prompt = (wl_dist_t){WL_DIST_LOGNORMAL, 512, 1, NULL, 0, 1, 8000};
     s.output = (wl_dist_t){WL_DIST_LOGNORMAL, 128, 1, NULL, 0, 1, 2000};
     s.max_requests = 1000000;
-    if (wl_traffic_new(&s, 1, &g, &d) != SIM_OK) {
-        fprintf(stderr, "bench_serve: %s\n", d.msg);
+    double wall = 0.0;
+    if (timed_run(&c, &s, &res, &wall) != 0)
         return 1;
-    }
-    wl_request_stream_t st = wl_traffic_stream(g);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    sim_err_t e = sim_serve_run(&c, &st, &res, &d);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    wl_traffic_free(g);
-    if (e != SIM_OK) {
-        fprintf(stderr, "bench_serve: %s\n", d.msg);
-        sim_serve_result_destroy(&res);
-        return 1;
-    }
-    double wall = (double)(t1.tv_sec - t0.tv_sec) +
-                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    getrusage(RUSAGE_SELF, &ru);
     printf("bench_serve: %lld requests, 64 replicas, %lld iterations, "
            "%lld preemptions\n",
            (long long)res.completed, (long long)res.steps,
@@ -64,10 +85,7 @@ static int bench_million(void)
            "p99 %.5f s; %.0f tokens/s; utilisation %.3f\n",
            res.end_s, res.ttft_p50_s, res.ttft_p99_s, res.tpot_p50_s,
            res.tpot_p99_s, res.throughput_tokens_per_s, res.gpu_utilisation);
-    printf("  wall %.3f s, %.0f requests/s, %.0f iterations/s, peak RSS "
-           "%.1f MiB\n",
-           wall, (double)res.completed / wall, (double)res.steps / wall,
-           (double)ru.ru_maxrss / 1024.0);
+    print_rates(&res, wall);
     sim_serve_result_destroy(&res);
     return 0;
 }
@@ -76,11 +94,7 @@ static int bench_diurnal(void)
 {
     sim_serve_config_t c;
     wl_traffic_spec_t s;
-    wl_traffic_t *g = NULL;
     sim_serve_result_t res;
-    sim_diag_t d = SIM_DIAG_INIT;
-    struct timespec t0, t1;
-    struct rusage ru;
 
     sim_serve_config_defaults(&c);
     c.replicas = 4;
@@ -101,23 +115,9 @@ static int bench_diurnal(void)
     s.prompt = (wl_dist_t){WL_DIST_LOGNORMAL, 512, 1, NULL, 0, 1, 8000};
     s.output = (wl_dist_t){WL_DIST_LOGNORMAL, 128, 1, NULL, 0, 1, 2000};
     s.duration_s = 86400.0;
-    if (wl_traffic_new(&s, 1, &g, &d) != SIM_OK) {
-        fprintf(stderr, "bench_serve: %s\n", d.msg);
+    double wall = 0.0;
+    if (timed_run(&c, &s, &res, &wall) != 0)
         return 1;
-    }
-    wl_request_stream_t st = wl_traffic_stream(g);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    sim_err_t e = sim_serve_run(&c, &st, &res, &d);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    wl_traffic_free(g);
-    if (e != SIM_OK) {
-        fprintf(stderr, "bench_serve: %s\n", d.msg);
-        sim_serve_result_destroy(&res);
-        return 1;
-    }
-    double wall = (double)(t1.tv_sec - t0.tv_sec) +
-                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    getrusage(RUSAGE_SELF, &ru);
     printf("bench_serve diurnal: %lld requests in 24 h, peak %d replicas, "
            "%lld scale-ups, %lld iterations\n",
            (long long)res.completed, res.replicas_max,
@@ -126,10 +126,7 @@ static int bench_diurnal(void)
            "elastic $%.0f, reserved $%.0f\n",
            res.ttft_p50_s, res.ttft_p99_s, res.tpot_p50_s,
            res.cost.gpu_hours, res.cost.elastic_usd, res.cost.reserved_usd);
-    printf("  wall %.3f s, %.0f requests/s, %.0f iterations/s, peak RSS "
-           "%.1f MiB\n",
-           wall, (double)res.completed / wall, (double)res.steps / wall,
-           (double)ru.ru_maxrss / 1024.0);
+    print_rates(&res, wall);
     sim_serve_result_destroy(&res);
     return 0;
 }

@@ -19,6 +19,7 @@
 #include "reports/report_int.h"
 #include "sim/store/store.h"
 #include "tests/unit/assert_close.h"
+#include "tests/unit/test_fs.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -157,27 +158,6 @@ static int setup(void **state)
     mock_calls = 0;
     *state = f;
     return 0;
-}
-
-static void rm_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    struct stat sb;
-    char p[1024];
-
-    while (d != NULL && (e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-            rm_tree(p);
-        else
-            remove(p);
-    }
-    if (d != NULL)
-        closedir(d);
-    rmdir(dir);
 }
 
 static int teardown(void **state)
