@@ -34,10 +34,27 @@ void cli_list_release(cli_list_t *list)
     memset(list, 0, sizeof *list);
 }
 
+const char **cli_common_overrides(const cli_common_t *common)
+{
+    int n = common->shortcuts.n + common->sets.n;
+    const char **v = calloc((size_t)n + 1, sizeof *v);
+    if (v == NULL)
+        return NULL;
+    for (int i = 0; i < common->shortcuts.n; i++)
+        v[i] = common->shortcuts.items[i];
+    for (int i = 0; i < common->sets.n; i++)
+        v[common->shortcuts.n + i] = common->sets.items[i];
+    return v;
+}
+
 void cli_common_release(cli_common_t *common)
 {
-    if (common != NULL)
-        cli_list_release(&common->sets);
+    if (common == NULL)
+        return;
+    cli_list_release(&common->sets);
+    for (int i = 0; i < common->shortcuts.n; i++)
+        free((char *)common->shortcuts.items[i]);
+    cli_list_release(&common->shortcuts);
 }
 
 /* Common options, bound to a cli_common_t at parse time. */
@@ -106,6 +123,7 @@ static sim_err_t store_value(const cli_opt_t *o, const char *value, sim_diag_t *
         return SIM_OK;
     }
     case CLI_FLAG:
+    case CLI_SET: /* handled by cli_parse */
         break;
     }
     return sim_diag_set(diag, SIM_ERR_USAGE, NULL, 0, NULL, "--%s takes no value", o->name);
@@ -165,7 +183,19 @@ sim_err_t cli_parse(int argc, char **argv, int first, const cli_opt_t *opts,
                                     o->metavar ? o->metavar : "VALUE");
             value = argv[++i];
         }
-        sim_err_t err = store_value(o, value, diag);
+        sim_err_t err;
+        if (o->kind == CLI_SET) {
+            size_t size = strlen((const char *)o->dest) + strlen(value) + 2;
+            char *kv = malloc(size);
+            if (kv == NULL)
+                return sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL, NULL);
+            snprintf(kv, size, "%s=%s", (const char *)o->dest, value);
+            err = list_push(&common->shortcuts, kv, diag);
+            if (err != SIM_OK)
+                free(kv);
+        } else {
+            err = store_value(o, value, diag);
+        }
         if (err != SIM_OK)
             return err;
     }

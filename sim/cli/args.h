@@ -25,7 +25,9 @@ typedef enum cli_arg_kind {
     CLI_INT,    /* one argument; stores long, checked */
     CLI_U64,    /* one argument; stores uint64_t, checked */
     CLI_DOUBLE, /* one argument; stores double, checked */
-    CLI_LIST    /* one argument, repeatable; appends to a cli_list_t */
+    CLI_LIST,   /* one argument, repeatable; appends to a cli_list_t */
+    CLI_SET     /* one argument: shorthand for --set KEY=VALUE, with KEY the
+                   option's dest (a const char *, e.g. "cluster.gpus") */
 } cli_arg_kind_t;
 
 /* A repeatable option's values, in the order given. */
@@ -51,6 +53,8 @@ typedef struct cli_common {
     uint64_t seed;
     bool seed_given;
     cli_list_t sets;       /* --set section.key=value, repeatable */
+    cli_list_t shortcuts;  /* "key=value" from CLI_SET options (owned);
+                              applied before sets, so --set wins */
     const char *db_path;   /* --db FILE, NULL if absent */
     const char *report_dir;/* --report DIR, NULL if absent */
     const char *scenario;  /* --scenario FILE, NULL if absent */
@@ -71,6 +75,11 @@ sim_err_t cli_parse(int argc, char **argv, int first, const cli_opt_t *opts,
  * (command options, then common ones) to out. */
 void cli_print_help(FILE *out, const char *cmd, const char *synopsis,
                     const char *description, const cli_opt_t *opts);
+
+/* The scenario overrides the command line gives, in the order they apply
+ * (CLI_SET shorthands, then --set), as a new NULL-terminated array of
+ * borrowed strings (free() the array only).  NULL when out of memory. */
+const char **cli_common_overrides(const cli_common_t *common);
 
 void cli_list_release(cli_list_t *list);
 void cli_common_release(cli_common_t *common);

@@ -103,7 +103,7 @@ int cli_cmd_calibrate(int argc, char **argv)
         err = sim_diag_set(&s.diag, SIM_ERR_USAGE, NULL, 0, NULL,
                            "give exactly one of --csv FILE or --run");
     if (err == SIM_OK)
-        err = cli_session_start(&s, cli_tables_cluster, NULL);
+        err = cli_session_start(&s, cli_tables_cluster);
     if (err == SIM_OK && run) {
         /* Keep the measurements beside the profile: they are its source. */
         snprintf(csv_buf, sizeof csv_buf, "kbench-%s.csv", backend);

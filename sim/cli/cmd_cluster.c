@@ -205,7 +205,7 @@ int cli_cmd_cluster(int argc, char **argv)
     };
     cli_session_t s;
     int status;
-    if (cli_session_open(&s, &spec, argc, argv, NULL, &status) == CLI_OPEN_EXIT)
+    if (cli_session_open(&s, &spec, argc, argv, &status) == CLI_OPEN_EXIT)
         return status;
     wl_jobtrace_t *t = NULL;
     sim_cluster_config_t c;

@@ -135,15 +135,13 @@ static void print_row(const sim_coll_result_t *r)
 
 int cli_cmd_collective(int argc, char **argv)
 {
-    const char *topology = NULL, *op = NULL, *bytes = NULL, *algo = NULL, *sweep = NULL;
-    long gpus = 0;
-    bool gpus_given = false;
+    const char *sweep = NULL;
     const cli_opt_t opts[] = {
-        {"topology", CLI_STRING, &topology, "NAME", "shortcut for --set cluster.topology=NAME", NULL},
-        {"gpus", CLI_INT, &gpus, "N", "shortcut for --set cluster.gpus=N", &gpus_given},
-        {"op", CLI_STRING, &op, "OP", "allreduce|allgather|reducescatter|broadcast|reduce|alltoall|sendrecv", NULL},
-        {"bytes", CLI_STRING, &bytes, "SIZE", "message size, e.g. 1GiB (nccl-tests convention)", NULL},
-        {"algo", CLI_STRING, &algo, "ALGO", "auto|ring|tree|hd|nvls|hierarchical|pairwise|p2p", NULL},
+        {"topology", CLI_SET, "cluster.topology", "NAME", "shortcut for --set cluster.topology=NAME", NULL},
+        {"gpus", CLI_SET, "cluster.gpus", "N", "shortcut for --set cluster.gpus=N", NULL},
+        {"op", CLI_SET, "collective.op", "OP", "allreduce|allgather|reducescatter|broadcast|reduce|alltoall|sendrecv", NULL},
+        {"bytes", CLI_SET, "collective.bytes", "SIZE", "message size, e.g. 1GiB (nccl-tests convention)", NULL},
+        {"algo", CLI_SET, "collective.algo", "ALGO", "auto|ring|tree|hd|nvls|hierarchical|pairwise|p2p", NULL},
         {"sweep", CLI_STRING, &sweep, "MIN:MAX[:F]", "sizes from MIN to MAX, times F (default 2)", NULL},
         {NULL, 0, NULL, NULL, NULL, NULL},
     };
@@ -161,30 +159,13 @@ int cli_cmd_collective(int argc, char **argv)
     if (cli_session_parse(&s, &spec, argc, argv, &status) == CLI_OPEN_EXIT)
         return status;
 
-    char sets[5][160];
-    const char *extra[6] = {NULL};
-    int n = 0;
-#define SHORTCUT(cond, fmt, val)                                                  \
-    do {                                                                          \
-        if (cond) {                                                               \
-            snprintf(sets[n], sizeof sets[n], fmt, val);                          \
-            extra[n] = sets[n];                                                   \
-            n++;                                                                  \
-        }                                                                         \
-    } while (0)
-    SHORTCUT(topology != NULL, "cluster.topology=%s", topology);
-    SHORTCUT(gpus_given, "cluster.gpus=%ld", gpus);
-    SHORTCUT(op != NULL, "collective.op=%s", op);
-    SHORTCUT(bytes != NULL, "collective.bytes=%s", bytes);
-    SHORTCUT(algo != NULL, "collective.algo=%s", algo);
-#undef SHORTCUT
 
     double lo = 0, hi = 0, factor = 2;
     sim_err_t err = SIM_OK;
     if (sweep != NULL)
         err = parse_sweep(sweep, &lo, &hi, &factor, &s.diag);
     if (err == SIM_OK)
-        err = cli_session_start(&s, cli_tables_collective, extra);
+        err = cli_session_start(&s, cli_tables_collective);
 
     coll_setup_t c;
     memset(&c, 0, sizeof c);

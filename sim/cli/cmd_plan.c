@@ -221,7 +221,7 @@ int cli_cmd_plan(int argc, char **argv)
     const cfg_key_t *tables[16];
     static const cfg_key_t *const no_tables[] = {NULL};
     compose(runner != NULL ? runner->tables : no_tables, tables, 16);
-    sim_err_t err = cli_session_start(&s, tables, NULL);
+    sim_err_t err = cli_session_start(&s, tables);
     if (err == SIM_OK && runner == NULL) {
         const char *file = NULL;
         int line = 0;
@@ -233,13 +233,11 @@ int cli_cmd_plan(int argc, char **argv)
     const char **sets = NULL;
     json_t *o = NULL;
     if (err == SIM_OK) {
-        sets = calloc((size_t)s.common.sets.n + 1, sizeof *sets);
+        sets = cli_common_overrides(&s.common);
         if (sets == NULL)
             err = sim_diag_set(&s.diag, SIM_ERR_NOMEM, NULL, 0, NULL, "out of memory");
     }
     if (err == SIM_OK) {
-        for (int i = 0; i < s.common.sets.n; i++)
-            sets[i] = s.common.sets.items[i];
         plan_def_t def;
         memset(&def, 0, sizeof def);
         def.command = runner->name;

@@ -713,7 +713,7 @@ int cli_cmd_serve(int argc, char **argv)
     };
     cli_session_t s;
     int status;
-    if (cli_session_open(&s, &spec, argc, argv, NULL, &status) ==
+    if (cli_session_open(&s, &spec, argc, argv, &status) ==
         CLI_OPEN_EXIT)
         return status;
     const cfg_scenario_t *sc = s.scenario;

@@ -259,13 +259,10 @@ int cli_cmd_sweep(int argc, char **argv)
         def.seed_given = s.common.seed_given;
         def.seed = s.common.seed;
         def.version = PACKAGE_VERSION;
-        /* cli_list_t holds no terminator: pass a terminated copy. */
-        const char **sets = calloc((size_t)s.common.sets.n + 1, sizeof *sets);
+        const char **sets = cli_common_overrides(&s.common);
         if (sets == NULL) {
             err = sim_diag_set(&s.diag, SIM_ERR_NOMEM, NULL, 0, NULL, "out of memory");
         } else {
-            for (int i = 0; i < s.common.sets.n; i++)
-                sets[i] = s.common.sets.items[i];
             def.overrides = sets;
             err = sweep_new(&def, &sw, &s.diag);
             free(sets);

@@ -121,13 +121,12 @@ static sim_err_t list_gpus(cli_session_t *s)
 
 int cli_cmd_topo(int argc, char **argv)
 {
-    const char *topology = NULL, *export_format = NULL;
-    long gpus = 0;
-    bool gpus_given = false, list = false;
+    const char *export_format = NULL;
+    bool list = false;
     const cli_opt_t opts[] = {
         {"list-gpus", CLI_FLAG, &list, NULL, "list the GPU catalog (dense peaks, HBM, NVLink, TDP) and exit", NULL},
-        {"topology", CLI_STRING, &topology, "NAME", "shortcut for --set cluster.topology=NAME", NULL},
-        {"gpus", CLI_INT, &gpus, "N", "shortcut for --set cluster.gpus=N", &gpus_given},
+        {"topology", CLI_SET, "cluster.topology", "NAME", "shortcut for --set cluster.topology=NAME", NULL},
+        {"gpus", CLI_SET, "cluster.gpus", "N", "shortcut for --set cluster.gpus=N", NULL},
         {"export", CLI_STRING, &export_format, "FORMAT FILE", "write the graph as graphml or dot to FILE", NULL},
         {NULL, 0, NULL, NULL, NULL, NULL},
     };
@@ -143,19 +142,8 @@ int cli_cmd_topo(int argc, char **argv)
     if (cli_session_parse(&s, &spec, argc, argv, &status) == CLI_OPEN_EXIT)
         return status;
 
-    char set_topology[128], set_gpus[64];
-    const char *extra[3] = {NULL, NULL, NULL};
-    int n = 0;
-    if (topology != NULL) {
-        snprintf(set_topology, sizeof set_topology, "cluster.topology=%s", topology);
-        extra[n++] = set_topology;
-    }
-    if (gpus_given) {
-        snprintf(set_gpus, sizeof set_gpus, "cluster.gpus=%ld", gpus);
-        extra[n++] = set_gpus;
-    }
     if (list) {
-        sim_err_t err = cli_session_start(&s, cli_tables_cluster, NULL);
+        sim_err_t err = cli_session_start(&s, cli_tables_cluster);
         if (err == SIM_OK)
             err = list_gpus(&s);
         return cli_session_close(&s, err);
@@ -174,7 +162,7 @@ int cli_cmd_topo(int argc, char **argv)
         return cli_session_close(&s, SIM_ERR_USAGE);
     }
 
-    sim_err_t err = cli_session_start(&s, cli_tables_cluster, extra);
+    sim_err_t err = cli_session_start(&s, cli_tables_cluster);
     wl_hwcat_t *cat = NULL;
     const wl_gpu_t *gpu = NULL;
     topo_t *topo = NULL;

@@ -343,7 +343,7 @@ int cli_cmd_train(int argc, char **argv)
     };
     cli_session_t s;
     int status;
-    if (cli_session_open(&s, &spec, argc, argv, NULL, &status) == CLI_OPEN_EXIT)
+    if (cli_session_open(&s, &spec, argc, argv, &status) == CLI_OPEN_EXIT)
         return status;
     sim_err_t err = SIM_OK;
     train_job_t j;

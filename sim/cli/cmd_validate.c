@@ -292,7 +292,7 @@ int cli_cmd_validate(int argc, char **argv)
     else if (kernels != NULL && profile == NULL)
         err = sim_diag_set(&s.diag, SIM_ERR_USAGE, NULL, 0, NULL, "--kernels needs --profile P");
     if (err == SIM_OK)
-        err = cli_session_start(&s, cli_tables_cluster, NULL);
+        err = cli_session_start(&s, cli_tables_cluster);
     if (err == SIM_OK && kernels != NULL)
         err = validate_kernels(&s, kernels, profile, device, holdout, tolerance);
     else if (err == SIM_OK && collectives != NULL)

@@ -74,20 +74,12 @@ cli_open_t cli_session_parse(cli_session_t *s, const cli_command_spec_t *spec,
     return CLI_OPEN_RUN;
 }
 
-sim_err_t cli_session_start(cli_session_t *s, const cfg_key_t *const *tables,
-                            const char *const *overrides_extra)
+sim_err_t cli_session_start(cli_session_t *s, const cfg_key_t *const *tables)
 {
     sim_err_t err = SIM_OK;
-    int n_extra = 0;
-    while (overrides_extra != NULL && overrides_extra[n_extra] != NULL)
-        n_extra++;
-    const char **overrides = calloc((size_t)(n_extra + s->common.sets.n + 1), sizeof *overrides);
+    const char **overrides = cli_common_overrides(&s->common);
     if (overrides == NULL)
         return sim_diag_set(&s->diag, SIM_ERR_NOMEM, NULL, 0, NULL, NULL);
-    for (int i = 0; i < n_extra; i++)
-        overrides[i] = overrides_extra[i];
-    for (int i = 0; i < s->common.sets.n; i++)
-        overrides[n_extra + i] = s->common.sets.items[i];
 
     err = cfg_scenario_load(tables, s->common.scenario, overrides, &s->scenario, &s->diag);
     free(overrides);
@@ -124,11 +116,11 @@ sim_err_t cli_session_start(cli_session_t *s, const cfg_key_t *const *tables,
 
 cli_open_t cli_session_open(cli_session_t *s, const cli_command_spec_t *spec,
                             int argc, char **argv,
-                            const char *const *overrides_extra, int *status)
+                            int *status)
 {
     if (cli_session_parse(s, spec, argc, argv, status) == CLI_OPEN_EXIT)
         return CLI_OPEN_EXIT;
-    sim_err_t err = cli_session_start(s, spec->tables, overrides_extra);
+    sim_err_t err = cli_session_start(s, spec->tables);
     if (err != SIM_OK) {
         *status = cli_session_close(s, err);
         return CLI_OPEN_EXIT;

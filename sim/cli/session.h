@@ -61,14 +61,12 @@ typedef enum cli_open {
 } cli_open_t;
 
 /*
- * Parse argv and open the session.  overrides_extra (may be NULL) are
- * "section.key=value" strings applied before the user's --set (commands use
- * it for shortcut options such as --gpus).  On CLI_OPEN_EXIT the session is
+ * Parse argv and open the session.  Shorthand options (CLI_SET, such as
+ * --gpus) apply before the user's --set.  On CLI_OPEN_EXIT the session is
  * already released and *status holds the exit status.
  */
 cli_open_t cli_session_open(cli_session_t *s, const cli_command_spec_t *spec,
-                            int argc, char **argv,
-                            const char *const *overrides_extra, int *status);
+                            int argc, char **argv, int *status);
 
 /* Parse only (no scenario): for commands that take no scenario.  Same
  * contract as cli_session_open. */
@@ -79,8 +77,7 @@ cli_open_t cli_session_parse(cli_session_t *s, const cli_command_spec_t *spec,
  * Load the scenario and open the store for a session opened with
  * cli_session_parse.  Returns SIM_OK or an error recorded in s->diag.
  */
-sim_err_t cli_session_start(cli_session_t *s, const cfg_key_t *const *tables,
-                            const char *const *overrides_extra);
+sim_err_t cli_session_start(cli_session_t *s, const cfg_key_t *const *tables);
 
 /*
  * Finish: on success (err == SIM_OK) store the result's top-level metrics,
