@@ -7,8 +7,9 @@
 ## the first library on the line must be the one that provides cblas_sgemm.
 ##
 ## Automake knows nothing of CUDA, so kbench_cuda.cu has an explicit nvcc rule
-## below.  NCCL collectives are optional and off by default; turn them on with
-##   make KBENCH_NCCL_CPPFLAGS=-DHAVE_NCCL=1 KBENCH_NCCL_LIBS=-lnccl
+## below.  configure checks that cudart, cuBLAS and cuBLASLt link (CUDA_LDFLAGS
+## points at where it found them) and, with them, whether NCCL
+## does: NCCL collectives are built in when it is found.
 ## Target GPUs: override KBENCH_NVCC_ARCH (default: A100, L4/L40/Ada, H100
 ## machine code plus compute_90 PTX for newer GPUs).
 
@@ -26,8 +27,13 @@ gpusim_kbench_LDADD = $(KBENCH_CUDA_OBJ) $(KBENCH_CUDA_LIBS) $(OPENBLAS_LIBS) \
 	$(GPUSIM_LIBS) -lpthread -lm
 EXTRA_gpusim_kbench_DEPENDENCIES = $(KBENCH_CUDA_OBJ)
 
+if HAVE_NCCL
+KBENCH_NCCL_CPPFLAGS = -DHAVE_NCCL=1
+KBENCH_NCCL_LIBS = -lnccl
+else
 KBENCH_NCCL_CPPFLAGS =
 KBENCH_NCCL_LIBS =
+endif
 KBENCH_NVCC_ARCH = \
 	-gencode arch=compute_80,code=sm_80 \
 	-gencode arch=compute_89,code=sm_89 \
@@ -40,9 +46,8 @@ EXTRA_DIST += sim/kbench/kbench_cuda.cu
 if HAVE_CUDA
 KBENCH_CUDA_DEFS = -DKBENCH_HAVE_CUDA=1
 KBENCH_CUDA_OBJ = sim/kbench/kbench_cuda.$(OBJEXT)
-## nvcc lives in <CUDA root>/bin; the libraries in <CUDA root>/lib64.
-KBENCH_CUDA_LIBDIR = $(NVCC:/bin/nvcc=)/lib64
-KBENCH_CUDA_LINKFLAGS = -L$(KBENCH_CUDA_LIBDIR) -Wl,-rpath,$(KBENCH_CUDA_LIBDIR)
+## -L/-rpath to where configure linked cudart/cuBLAS (empty: default path).
+KBENCH_CUDA_LINKFLAGS = $(CUDA_LDFLAGS)
 KBENCH_CUDA_LIBS = -lcublasLt -lcublas -lcudart $(KBENCH_NCCL_LIBS) -lstdc++ -ldl -lrt
 CLEANFILES += $(KBENCH_CUDA_OBJ)
 
