@@ -48,84 +48,20 @@
  * (slot NO_SLOT), keeping the run sorted, and the read position skips such
  * marks — they are bounded by the run's length and reaped when it drains.
  *
- * Invariants (sim_eq_check verifies them): the heap is ordered and the
- * run sorted, its head live; every entry lies in the region its time
- * selects; recs[] locate every entry; pending slots have odd generations,
- * free ones even; counts add up.
+ * Invariants (sim_eq_check, in eq_check.c, verifies them): the heap is
+ * ordered and the run sorted, its head live; every entry lies in the region
+ * its time selects; recs[] locate every entry; pending slots have odd
+ * generations, free ones even; counts add up.  The layout shared by the
+ * two files is in eq_int.h.
  */
 #include "sim/engine/eq.h"
+#include "sim/engine/eq_int.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ARITY 4
-#define SEQ_BITS 48
-#define SEQ_LIMIT ((uint64_t)1 << SEQ_BITS)
-#define PRIO_BIAS 32768                 /* maps SIM_EQ_PRIO_MIN to 0 */
-#define SLOT_LIMIT (UINT32_MAX - 1u)    /* UINT32_MAX marks "no slot" */
-#define NO_SLOT UINT32_MAX
-#define NO_RUN UINT32_MAX
-#define DEFAULT_CAPACITY 64
-#define REGION_FRONT 0u                 /* bucket k is region k + 1 */
-#define REGION_OVERFLOW UINT32_MAX
-#define BUCKET_LOAD 4                   /* target events per bucket */
-#define BUCKET_KEEP 16                  /* least capacity a drained bucket keeps */
-#define BUCKETS_MAX ((uint32_t)1 << 20)
-#define SAMPLE_MAX 64                   /* times sampled to size a window */
-#define WINDOW_SPARE 2                  /* window / sampled span */
-#define SORT_MAX 32                     /* larger unsorted buckets: heap */
-
-typedef struct ent {
-    sim_time_t time;
-    uint64_t tie;       /* (prio + PRIO_BIAS) << 48 | seq */
-    sim_event_fn fn;
-    void *ctx;
-    void *arg;
-    uint32_t slot;      /* NO_SLOT: a cancelled run entry */
-} ent_t;
-
-typedef struct rec {
-    uint32_t gen;       /* odd: pending; even: free */
-    uint32_t region;    /* REGION_FRONT (heap), bucket + 1, or overflow */
-    uint32_t index;     /* index there; free-list link while free */
-} rec_t;
-
-typedef struct vec {
-    ent_t *e;
-    uint32_t n, cap;
-} vec_t;
-
-struct sim_eq {
-    ent_t *heap;
-    size_t nheap;
-    rec_t *recs;
-    size_t cap;         /* slots allocated = heap capacity */
-    uint32_t hw;        /* slots handed out at least once */
-    uint32_t free_head; /* NO_SLOT when empty */
-    size_t n;           /* pending events, all regions */
-    uint64_t next_seq;
-
-    vec_t *bk;          /* buckets; bk_alloc allocated, nb in use */
-    uint32_t bk_alloc, nb, cur;
-    unsigned shift;
-    sim_time_t base;
-    vec_t over;
-    size_t nfar;        /* events in buckets and overflow */
-    uint32_t keep;      /* capacity a drained bucket may keep */
-
-    uint32_t run;       /* the consumed bucket read as the run, or NO_RUN */
-    uint32_t rl;        /* the run's read position */
-    size_t nrun;        /* live entries in the run */
-    bool heap_only;
-};
-
 /* ---- keys ----------------------------------------------------------- */
-
-static inline bool before(const ent_t *a, const ent_t *b)
-{
-    return (a->time < b->time) | ((a->time == b->time) & (a->tie < b->tie));
-}
 
 static inline uint64_t make_tie(int prio, uint64_t seq)
 {
@@ -229,11 +165,6 @@ static inline vec_t *region_vec(sim_eq_t *q, uint32_t region)
     return region == REGION_OVERFLOW ? &q->over : &q->bk[region - 1];
 }
 
-static inline bool is_run(const sim_eq_t *q, uint32_t region)
-{
-    return q->run != NO_RUN && region == q->run + 1;
-}
-
 static int vec_reserve(vec_t *v, size_t need)
 {
     size_t cap;
@@ -286,21 +217,6 @@ static void vec_remove(sim_eq_t *q, uint32_t region, size_t i)
         v->e[i] = v->e[v->n];
         q->recs[v->e[i].slot].index = (uint32_t)i;
     }
-}
-
-/* The region an event at time t belongs in. */
-static inline uint32_t classify(const sim_eq_t *q, sim_time_t t)
-{
-    uint64_t k;
-
-    if (q->heap_only || t < q->base)
-        return REGION_FRONT;
-    k = ((uint64_t)t - (uint64_t)q->base) >> q->shift;
-    if (k < q->cur)
-        return REGION_FRONT;
-    if (k < q->nb)
-        return (uint32_t)k + 1;
-    return REGION_OVERFLOW;
 }
 
 /* Make room for one more event in region; 0 or -1 (out of memory). */
@@ -839,125 +755,5 @@ sim_err_t sim_eq_reschedule(sim_eq_t *q, sim_eq_handle_t h, sim_time_t t)
         insert(q, to, &e);
     }
     q->next_seq++;
-    return SIM_OK;
-}
-
-/* ---- self-test ------------------------------------------------------ */
-
-static sim_err_t check_entry(const sim_eq_t *q, const ent_t *e,
-                             uint32_t region, size_t i, sim_diag_t *diag)
-{
-    uint32_t want = is_run(q, region) ? REGION_FRONT : region;
-
-    if (e->slot >= q->hw || (q->recs[e->slot].gen & 1u) == 0)
-        return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                            "region %u entry %zu: slot %u is not pending",
-                            (unsigned)region, i, (unsigned)e->slot);
-    if (q->recs[e->slot].region != region || q->recs[e->slot].index != i)
-        return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                            "region %u entry %zu: index broken",
-                            (unsigned)region, i);
-    if (classify(q, e->time) != want)
-        return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                            "region %u entry %zu: time %lld belongs in %u",
-                            (unsigned)region, i, (long long)e->time,
-                            (unsigned)classify(q, e->time));
-    return SIM_OK;
-}
-
-static sim_err_t check_run(const sim_eq_t *q, sim_diag_t *diag)
-{
-    const vec_t *v;
-    size_t i, live_count = 0;
-    sim_err_t err;
-
-    if (q->run == NO_RUN)
-        return q->nrun == 0 && q->rl == 0 ? SIM_OK
-               : sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                              "no run but %zu run events", q->nrun);
-    v = &q->bk[q->run];
-    if (q->run >= q->cur || q->rl > v->n ||
-        (q->rl < v->n && v->e[q->rl].slot == NO_SLOT))
-        return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                            "run %u (read at %u of %u) misplaced",
-                            (unsigned)q->run, (unsigned)q->rl,
-                            (unsigned)v->n);
-    for (i = q->rl; i < v->n; i++) {
-        if (i > q->rl && !before(&v->e[i - 1], &v->e[i]))
-            return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                                "run order broken at index %zu", i);
-        if (v->e[i].slot == NO_SLOT)
-            continue;
-        if ((err = check_entry(q, &v->e[i], q->run + 1, i, diag)))
-            return err;
-        live_count++;
-    }
-    if (live_count != q->nrun)
-        return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                            "%zu live run events, %zu counted", live_count,
-                            q->nrun);
-    return SIM_OK;
-}
-
-sim_err_t sim_eq_check(const sim_eq_t *q, sim_diag_t *diag)
-{
-    size_t i, free_count = 0, pending = 0, far = 0;
-    uint32_t s, k;
-    sim_err_t err;
-
-    if (q == NULL)
-        return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL, "queue is NULL");
-    if (q->n > q->hw || q->hw > q->cap ||
-        q->nheap + q->nrun + q->nfar != q->n || q->cur > q->nb ||
-        q->nb > q->bk_alloc || (q->heap_only && q->run != NO_RUN))
-        return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                            "counts out of range: n %zu, heap %zu, run %zu, "
-                            "far %zu, hw %u, cap %zu", q->n, q->nheap,
-                            q->nrun, q->nfar, (unsigned)q->hw, q->cap);
-    for (i = 0; i < q->nheap; i++) {
-        if (i > 0 && before(&q->heap[i], &q->heap[(i - 1) / ARITY]))
-            return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                                "heap order broken at index %zu", i);
-        if ((err = check_entry(q, &q->heap[i], REGION_FRONT, i, diag)))
-            return err;
-    }
-    if ((err = check_run(q, diag)))
-        return err;
-    for (k = 0; k < q->bk_alloc; k++) {
-        if (k == q->run)
-            continue;
-        if (k < q->cur || k >= q->nb) {
-            if (q->bk[k].n != 0)
-                return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                                    "unused bucket %u holds events",
-                                    (unsigned)k);
-            continue;
-        }
-        for (i = 0; i < q->bk[k].n; i++)
-            if ((err = check_entry(q, &q->bk[k].e[i], k + 1, i, diag)))
-                return err;
-        far += q->bk[k].n;
-    }
-    for (i = 0; i < q->over.n; i++)
-        if ((err = check_entry(q, &q->over.e[i], REGION_OVERFLOW, i, diag)))
-            return err;
-    far += q->over.n;
-    if (far != q->nfar)
-        return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                            "%zu events in buckets, %zu counted", far, q->nfar);
-    for (s = 0; s < q->hw; s++)
-        pending += q->recs[s].gen & 1u;
-    if (pending != q->n)
-        return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                            "%zu slots pending but %zu events", pending, q->n);
-    for (s = q->free_head; s != NO_SLOT; s = q->recs[s].index) {
-        if (s >= q->hw || (q->recs[s].gen & 1u) || ++free_count > q->hw)
-            return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                                "free list broken at slot %u", (unsigned)s);
-    }
-    if (free_count + q->n != q->hw)
-        return sim_diag_set(diag, SIM_ERR_CHECK, NULL, 0, NULL,
-                            "%zu free + %zu pending != %u slots used",
-                            free_count, q->n, (unsigned)q->hw);
     return SIM_OK;
 }

@@ -1,7 +1,7 @@
 ## sim/engine — clock, event queue, random streams, library error guard.
 libgpusim_a_SOURCES += \
 	sim/engine/time.h \
-	sim/engine/eq.c sim/engine/eq.h \
+	sim/engine/eq.c sim/engine/eq.h sim/engine/eq_int.h sim/engine/eq_check.c \
 	sim/engine/rng.c sim/engine/rng.h \
 	sim/engine/engine.c sim/engine/engine.h \
 	sim/engine/libguard.c sim/engine/libguard.h
