@@ -65,6 +65,21 @@ KBENCH_CUDA_LINKFLAGS =
 KBENCH_CUDA_LIBS =
 endif
 
+if CUDA_COMPILE_ONLY
+## nvcc and the CUDA headers are here but not the libraries: compile the
+## backend anyway during `make check` so a change that breaks it is seen.
+KBENCH_CUDA_CHECK_OBJ = sim/kbench/kbench_cuda_check.$(OBJEXT)
+CLEANFILES += $(KBENCH_CUDA_CHECK_OBJ)
+check-local: $(KBENCH_CUDA_CHECK_OBJ)
+$(KBENCH_CUDA_CHECK_OBJ): $(srcdir)/sim/kbench/kbench_cuda.cu \
+		$(srcdir)/sim/kbench/kbench.h $(srcdir)/sim/kbench/kbench_grid.h \
+		$(srcdir)/sim/core/error.h
+	$(AM_V_GEN)$(MKDIR_P) sim/kbench && \
+	  $(NVCC) $(KBENCH_NVCCFLAGS) $(KBENCH_NVCC_ARCH) -I$(top_srcdir) \
+	    -I$(top_builddir) -DKBENCH_HAVE_CUDA=1 \
+	    -c -o $@ $(srcdir)/sim/kbench/kbench_cuda.cu
+endif
+
 check_PROGRAMS += tests/unit/test_kbench
 TESTS += tests/unit/test_kbench
 tests_unit_test_kbench_SOURCES = tests/unit/test_kbench.c tests/unit/assert_close.h
