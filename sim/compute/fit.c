@@ -26,8 +26,9 @@
 #define SCALE_WEIGHT 0.01
 #define SHAPE_WEIGHT 0.1
 /* Parameters per curve: e_max, mem_eff, then with an SM count wave,
- * tile_s, sm_GBps, split_max − 1, split_s; without one m0, n0, k0. */
-#define PER_CURVE 8
+ * tile_s, iter_s, l2_GBps, split_max − 1, split_s, epi; without one
+ * m0, n0, k0. */
+#define PER_CURVE 9
 #define PER_CURVE_NOSM 5
 #define MAX_ITER 400
 #define BAD_RESIDUAL 1e3  /* returned for a non-finite prediction */
@@ -87,6 +88,7 @@ static void row_shape(const sim_compute_timing_row_t *r,
     sh->k = (double)r->k;
     sh->batch = 1.0;
     sh->in_bytes = sim_compute_dtype_bytes(dt);
+    sh->out_bytes = dt == SIM_COMPUTE_FP8 ? 2.0 : sh->in_bytes;
 }
 
 double sim_compute_predict_row(const sim_compute_profile_t *p,
@@ -101,7 +103,7 @@ double sim_compute_predict_row(const sim_compute_profile_t *p,
             return -1.0;
         const sim_compute_gemm_curve_t *c = &p->gemm[dt];
         sim_compute_gemm_dev_t dv = {p->peak_tflops[dt] * 1e12,
-                                     p->sm_count};
+                                     p->sm_count, p->hbm_GBps * 1e9};
         sim_compute_gemm_shape_t sh;
         row_shape(row, dt, &sh);
         double tc = sim_compute_gemm_compute_time(c, &dv, &sh, NULL);
@@ -178,6 +180,7 @@ static void theta_to_curve(const double *t, size_t stride, size_t per,
         c->l2_GBps = expc(t[5 * stride]);
         c->split_max = 1.0 + expc(t[6 * stride]);
         c->split_s = expc(t[7 * stride]);
+        c->epi = sigmoid(t[8 * stride]);
     } else {
         c->m0 = expc(t[2 * stride]);
         c->n0 = expc(t[3 * stride]);
@@ -198,6 +201,7 @@ static void curve_to_theta(const sim_compute_gemm_curve_t *c, size_t per,
         t[5] = log(c->l2_GBps);
         t[6] = log(fmax(c->split_max - 1.0, 1e-6));
         t[7] = log(c->split_s);
+        t[8] = logit(c->epi);
     } else {
         t[2] = log(c->m0);
         t[3] = log(c->n0);
@@ -217,7 +221,7 @@ static int gemm_resid(const gsl_vector *x, void *params, gsl_vector *f)
         sim_compute_gemm_curve_t c;
         memset(&c, 0, sizeof c);
         theta_to_curve(x->data + b * x->stride, x->stride, d->per, &c);
-        sim_compute_gemm_dev_t dv = {d->peak[i], d->sms};
+        sim_compute_gemm_dev_t dv = {d->peak[i], d->sms, d->bw};
         double tc = sim_compute_gemm_compute_time(&c, &dv, &d->shape[i],
                                                   NULL);
         double t = fmax(tc, d->bytes[i] / (d->bw * c.mem_eff)) + t0;
@@ -414,7 +418,7 @@ static sim_err_t fit_gemm(const sim_compute_timing_row_t *rows, size_t n,
             int is_launch = d.fit_launch && j == np - 1;
             theta0[j] = d.prior[j];
             if (!is_launch && within >= 2 &&
-                !(d.per == PER_CURVE && within == 2))
+                !(d.per == PER_CURVE && (within == 2 || within == 8)))
                 theta0[j] += size_shift[s];
             if (!is_launch && within < 2)
                 theta0[j] += eff_shift[s];

@@ -14,7 +14,9 @@
  *                 s = clamp(min(S/T, split_max, I, sqrt(I·t_step/split_s)), 1)
  *                 (the least tile_s + I·t_step/s + (s−1)·split_s)
  *   waves       x = T·s/S;  w = 1 if x <= 1, else ceil(x)^wave · x^(1−wave)
- *   t_core      = w · (tile_s + I·t_step/s) + (s − 1)·split_s
+ *   t_epi       = epi · busy·BM·BN·c / (W · mem_eff), c = output bytes
+ *                 per element (4, FP32 partials, when s > 1)
+ *   t_core      = w · (tile_s + t_epi + I·t_step/s) + (s − 1)·split_s
  *   t(m,n,k)    = max(min over tiles of t_core, B / (W · mem_eff)) + t_0
  *
  * busy = min(T·s, S) SMs share the L2's operand bandwidth, so a kernel
@@ -23,12 +25,18 @@
  * bounded by the L2 feed — which is why big GEMMs stay well below the
  * dense peak and long-k GEMMs with few tiles run slower than a
  * whole-device roofline says.  tile_s is the per-work-unit prologue and
- * epilogue (pipeline fill, storing C); split_s the reduction cost of
+ * epilogue (pipeline fill, the epilogue's fixed part); split_s the reduction cost of
  * each extra k-split, so the fit decides whether the library splits
  * (DeepGEMM-like data gives small split_s; PipeWeave's FP8 data a large
  * one, i.e. practically no split-k).  wave = 1 is strict wave
  * quantisation, 0 a perfectly balanced stream-K schedule.  B =
- * compulsory bytes, W = HBM bandwidth, t_0 = launch overhead.  The tile
+ * compulsory bytes, W = HBM bandwidth, t_0 = launch overhead.  t_epi
+ * is the store of each unit's C tile through HBM, which the busy SMs
+ * share; epi ∈ [0, 1] is the part of it not hidden behind the next unit's
+ * main loop (0: fully overlapped, 1: serialised).  It matters where the
+ * output is large against the k-loop — large M×N with a short k, e.g.
+ * DeepGEMM's 4096×32768×512 at 48% of the HBM peak although the whole-
+ * kernel bound alone would allow 100%.  The tile
  * (and split count) is chosen per shape by least time, as a library's
  * heuristic would; every term is a physical rate or time, so the model
  * extrapolates to unseen shapes instead of interpolating a grid.
@@ -42,7 +50,7 @@
  * because of the max, the ceilings and the tile choice) on log-time
  * residuals log t_pred − log t_meas, so a 10% miss weighs the same on a
  * 5 us and a 5 ms kernel.  Parameters are fitted in unconstrained form
- * (logit for e_max, mem_eff and wave; log for times, bandwidths, sizes
+ * (logit for e_max, mem_eff, wave and epi; log for times, bandwidths, sizes
  * and split_max − 1).  Each parameter also gets a Gaussian prior centred
  * on the documented default (profile.c), as ridge residuals
  * w·(θ − θ_default): w = 0.01 for e_max and mem_eff, which any rows
@@ -52,14 +60,18 @@
  * deterministic starting points are tried and the lowest cost kept.
  *
  * Held-out errors (validate.h, every K-th row held out; |error| median /
- * worst), FP8 GEMMs:
- *   DeepGEMM H800, 9 rows          K=2 1.6% / 22.0%   K=3 3.2% / 7.8%
- *                                  K=4 11.8% / 21.4% (2 rows held out)
- *   PipeWeave H100, 526-row subset K=3 2.2% / 18.4%   K=5 2.2% / 19.1%
- *   PipeWeave H800, 526-row subset K=3 2.8% / 18.1%   K=5 2.5% / 21.3%
- *   PipeWeave H200, 132 rows       K=3 2.2% / 12.9%   K=5 2.6% / 15.9%
- *   PipeWeave H20, 132 rows        K=3 2.1% / 13.9%   K=5 2.5% / 15.1%
- * (the previous smooth-efficiency model: PipeWeave worst 30-42%).
+ * worst):
+ *   DeepGEMM H800 FP8, 9 rows      K=2 1.1% / 5.3%    K=3 1.6% / 6.0%
+ *                                  K=4 3.3% / 6.5% (2 rows held out)
+ *   PipeWeave H100, 526-row subset K=3 1.9% / 16.4%   K=5 1.7% / 19.9%
+ *   PipeWeave H800, 526-row subset K=3 2.5% / 17.6%   K=5 2.3% / 21.8%
+ *   PipeWeave H200, 132 rows       K=3 1.9% / 14.6%
+ *   PipeWeave H20, 132 rows        K=3 3.7% / 43.3%
+ *   H100 FP8+FP16 (PipeWeave+Vidur) K=3 3.4% / 29.4%
+ *   A100 FP16 (Vidur), 416 rows    K=3 5.4% / 38.7%
+ * (without t_epi: DeepGEMM K=4 11.8% / 21.4%, H20 2.1% / 13.9%, H100
+ * FP8+FP16 4.0% / 29.2%, A100 5.3% / 45.2%; the README explains the
+ * misses; the previous smooth-efficiency model: PipeWeave worst 30-42%).
  *
  * Other parameters: streaming memory efficiency from triad/copy rows
  * (weighted linear fit of time against bytes, weights 1/t², efficiency =

@@ -55,7 +55,8 @@ int sim_compute_dtype_parse(const char *name, sim_compute_dtype_t *out);
  * On a device with a known SM count (sm_count > 0) the tile model is used:
  *   per k-iteration  t_it = max(2·BM·BN·BK / (P/S · e_max),
  *                               (BM+BN)·BK·elem / (sm_GBps·1e9))
- *   per work unit    tile_s + (iterations / splits)·t_it
+ *   per work unit    tile_s + epi·(C tile bytes) / (HBM share of the SM)
+ *                    + (iterations / splits)·t_it
  *   kernel           waves·unit + (splits − 1)·split_s, tile and splits
  *                    (≤ split_max) chosen per shape for the least time
  * and the result is bounded below by bytes / (HBM · mem_eff).  Without an
@@ -73,6 +74,8 @@ typedef struct sim_compute_gemm_curve {
     double l2_GBps;  /* operand bandwidth all busy SMs share, 1e9 B/s */
     double split_max; /* most k-splits a library uses, >= 1 */
     double split_s;  /* cost of each extra split (reduction), s */
+    double epi;      /* part of each unit's C store through HBM that is
+                        not overlapped with the next unit, [0, 1] */
     double m0;       /* no-SM-count model: half-saturation sizes */
     double n0;
     double k0;

@@ -207,6 +207,15 @@ static double tile_time(const sim_compute_gemm_curve_t *c,
                       ? busy * (bm + bn) * bk * g->in_bytes / (c->l2_GBps * 1e9)
                       : 0.0;
     double loop = iters * fmax(fmax(t_c, c->iter_s), t_l2);
+    /* Each unit stores its C tile (FP32 partials when split) through HBM,
+     * shared by the busy SMs; epi is the part not hidden behind the next
+     * unit's main loop. */
+    double outb = s > 1.0 ? 4.0 : (g->out_bytes > 0.0 ? g->out_bytes
+                                                       : g->in_bytes);
+    double t_epi = dv->hbm_Bps > 0.0
+                       ? c->epi * busy * bm * bn * outb /
+                             (dv->hbm_Bps * c->mem_eff)
+                       : 0.0;
     double x = tiles * s / sms;
     double waves = x <= 1.0 ? 1.0
                             : pow(ceil(x), c->wave) * pow(x, 1.0 - c->wave);
@@ -215,7 +224,7 @@ static double tile_time(const sim_compute_gemm_curve_t *c,
     pl->tiles = tiles;
     pl->splits = s;
     pl->waves = waves;
-    pl->compute_s = waves * (c->tile_s + loop / s) +
+    pl->compute_s = waves * (c->tile_s + t_epi + loop / s) +
                     (s - 1.0) * c->split_s;
     return pl->compute_s;
 }
@@ -310,10 +319,12 @@ sim_err_t sim_compute_estimate(const sim_compute_profile_t *p,
     out->bytes = bytes;
     if (op->kind == SIM_COMPUTE_OP_GEMM) {
         const sim_compute_gemm_t *g = &op->u.gemm;
-        sim_compute_gemm_dev_t dv = {peak_tflops * 1e12, p->sm_count};
+        sim_compute_gemm_dev_t dv = {peak_tflops * 1e12, p->sm_count,
+                                     p->hbm_GBps * 1e9};
         sim_compute_gemm_shape_t sh = {(double)g->m, (double)g->n,
                                        (double)g->k, (double)g->batch,
-                                       sim_compute_dtype_bytes(g->dtype)};
+                                       sim_compute_dtype_bytes(g->dtype),
+                                       g->out_bytes_per_elem};
         out->compute_s =
             sim_compute_gemm_compute_time(&p->gemm[dt], &dv, &sh, NULL);
         ce = out->compute_s > 0.0 ? flops / (peak_tflops * 1e12 *

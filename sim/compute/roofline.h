@@ -147,6 +147,7 @@ typedef struct sim_compute_gemm_plan {
 typedef struct sim_compute_gemm_dev {
     double peak_flops; /* dense peak of the dtype, FLOP/s */
     double sm_count;   /* 0: unknown (the continuous no-tile model) */
+    double hbm_Bps;    /* HBM bandwidth, B/s; 0: no epilogue-store term */
 } sim_compute_gemm_dev_t;
 
 /* One GEMM problem: batch products C[m,n] = A[m,k] B[k,n]. */
@@ -154,12 +155,14 @@ typedef struct sim_compute_gemm_shape {
     double m, n, k;
     double batch;      /* < 1 is treated as 1 */
     double in_bytes;   /* per element of A and B */
+    double out_bytes;  /* per element of C; 0: in_bytes */
 } sim_compute_gemm_shape_t;
 
 /*
  * Compute-side time of shape under curve c on device dev: the tile model
  * of fit.h, the least time over the candidate tiles (the continuous model
- * when dev->sm_count < 1).  The whole-kernel HBM bound and the launch
+ * when dev->sm_count < 1), including each unit's epilogue store when
+ * dev->hbm_Bps > 0.  The whole-kernel HBM bound and the launch
  * overhead are not included (sim_compute_estimate adds them).  plan may be
  * NULL.  Sizes <= 0 or a peak <= 0 give 0.  Cost: O(1) (6 tiles).
  */

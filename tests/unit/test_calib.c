@@ -34,6 +34,7 @@
 #define RECOVER_TILE_S 0.25
 #define RECOVER_ITER_S 0.25
 #define RECOVER_L2 0.25
+#define RECOVER_EPI 0.25
 
 static void src_path(char *buf, size_t n, const char *rel)
 {
@@ -100,6 +101,7 @@ static void test_fit_recovers_parameters(void **state)
     c->l2_GBps = 12000.0;
     c->split_max = 4.0;
     c->split_s = 2e-6;
+    c->epi = 0.3;
     truth.launch_s = 3e-6;
     truth.mem_eff = 0.9;
     sim_compute_timing_set_t *s = synthetic(&truth, 0.02);
@@ -116,14 +118,15 @@ static void test_fit_recovers_parameters(void **state)
     assert_int_equal(sum.launch_rows, 2);
     /* Well-determined parameters come back close; 2% noise. */
     printf("# recovered e_max %.3f mem_eff %.3f tile_s %.3g iter_s %.3g "
-           "l2 %.4g wave %.3f split_max %.3g split_s %.3g\n",
+           "l2 %.4g wave %.3f split_max %.3g split_s %.3g epi %.3f\n",
            f->e_max, f->mem_eff, f->tile_s, f->iter_s, f->l2_GBps, f->wave,
-           f->split_max, f->split_s);
+           f->split_max, f->split_s, f->epi);
     assert_close(f->e_max, 0.68, RECOVER_E_MAX);
     assert_close(f->mem_eff, 0.82, RECOVER_MEM_EFF);
     assert_close(f->tile_s, 2.5e-6, RECOVER_TILE_S);
     assert_close(f->iter_s, 4e-7, RECOVER_ITER_S);
     assert_close(f->l2_GBps, 12000.0, RECOVER_L2);
+    assert_close(f->epi, 0.3, RECOVER_EPI);
     assert_close(fit.mem_eff, 0.9, 0.05);
     assert_close(fit.launch_s, 3e-6, 0.05);
     /* Other dtypes were not touched. */
@@ -203,26 +206,42 @@ static void test_holdout_deepgemm_h800(void **state)
 {
     (void)state;
     const char *csv = "workloads/calibration/h800-deepgemm-fp8.csv";
-    /* 9 published rows: K = 2 holds out 4 (lines 3,5,7,9), K = 3 holds 3
-     * (1.6%/22.0% and 3.2%/7.8% when written). */
+    /* 9 published rows: K = 2 holds out 4 (lines 3,5,7,9), K = 3 holds 3,
+     * K = 4 holds 2 (lines 5, 9; the large-M short-k 4096x32768x512 shape
+     * is then unseen, and only the epilogue-store term predicts it).
+     * 1.1%/5.3%, 1.6%/6.0% and 3.3%/6.5% when written. */
     check_holdout(csv, "H800", 2, TARGET_MEDIAN, TARGET_WORST, 4);
     check_holdout(csv, "H800", 3, TARGET_MEDIAN, TARGET_WORST, 3);
-    /* K = 4 fits on 7 rows and holds out 2 (lines 5, 9); the one large-M,
-     * short-K row (4096x32768x512) is then unseen and the per-tile cost it
-     * needs is set by the prior: 11.8%/21.4% when written, so the median
-     * bound is a regression guard, not the target. */
-    check_holdout(csv, "H800", 4, 0.15, TARGET_WORST, 2);
+    check_holdout(csv, "H800", 4, TARGET_MEDIAN, TARGET_WORST, 2);
 }
 
 static void test_holdout_pipeweave(void **state)
 {
     (void)state;
-    /* 526 shapes each; every 5th held out (2.2%/19.1% and 2.5%/21.3% when
+    /* 526 shapes each; every 5th held out (1.7%/19.9% and 2.3%/21.8% when
      * written). */
     check_holdout("workloads/profiles/pipeweave-h100-fp8.csv", "H100", 5,
                   TARGET_MEDIAN, TARGET_WORST, 105);
     check_holdout("workloads/profiles/pipeweave-h800-fp8.csv", "H800", 5,
                   TARGET_MEDIAN, TARGET_WORST, 105);
+}
+
+/*
+ * The shipped H100 and A100 profiles' data (PipeWeave FP8 + Vidur FP16
+ * cuBLAS GEMMs), every 3rd row held out.  The median meets the target;
+ * the worst case does not and is guarded at its measured value plus a
+ * small margin (29.4% and 38.7% when written): the worst rows are Vidur
+ * timings that no monotone model can follow — 1x4096x512 at 4 us next to
+ * 2x4096x512 at 5 us (whole-microsecond timer), 128x11008x4096 at 105 us
+ * next to 128x12288x4096 at 74.5 us (README, Validation -> Kernels).
+ */
+static void test_holdout_vidur(void **state)
+{
+    (void)state;
+    check_holdout("workloads/profiles/h100-fp8-fp16-gemm.csv", "H100", 3,
+                  TARGET_MEDIAN, 0.32, 314);
+    check_holdout("workloads/profiles/vidur-a100-fp16-gemm.csv", "A100", 3,
+                  TARGET_MEDIAN, 0.42, 138);
 }
 
 static void test_uncalibrated_is_worse(void **state)
@@ -259,6 +278,7 @@ static void assert_same_curve(const sim_compute_gemm_curve_t *a,
     assert_close(a->tile_s, b->tile_s, 1e-9);
     assert_close(a->l2_GBps, b->l2_GBps, 1e-9);
     assert_close(a->wave, b->wave, 1e-9);
+    assert_close(a->epi, b->epi, 1e-9);
 }
 
 static void test_shipped_profiles(void **state)
@@ -437,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_fit_rejects_bad_input),
         cmocka_unit_test(test_holdout_deepgemm_h800),
         cmocka_unit_test(test_holdout_pipeweave),
+        cmocka_unit_test(test_holdout_vidur),
         cmocka_unit_test(test_uncalibrated_is_worse),
         cmocka_unit_test(test_shipped_profiles),
         cmocka_unit_test(test_shipped_attention),

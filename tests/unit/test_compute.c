@@ -260,6 +260,24 @@ static void test_tile_model(void **state)
     sh = (sim_compute_gemm_shape_t){64.0 * 132, 64, 12800, 1, 1.0};
     double full = sim_compute_gemm_compute_time(&c, &dev, &sh, &pl);
     assert_true(full > one * 1.5);
+    /* Epilogue store: with an HBM bandwidth, each unit also pays epi times
+     * its C tile (out_bytes per element) at the busy SMs' share of HBM.
+     * One 64x64 tile, 2-byte output, 1 GB/s at mem_eff 1: 8.192 us. */
+    c.l2_GBps = 0.0;
+    const sim_compute_gemm_dev_t hbm = {132e12, 132.0, 1e9};
+    sh = (sim_compute_gemm_shape_t){64, 64, 12800, 1, 1.0, 2.0};
+    c.epi = 0.0;
+    t = sim_compute_gemm_compute_time(&c, &hbm, &sh, &pl);
+    assert_close(t, one, 1e-12);
+    c.epi = 0.5;
+    t = sim_compute_gemm_compute_time(&c, &hbm, &sh, &pl);
+    assert_close(t, one + 0.5 * 64 * 64 * 2.0 / 1e9, 1e-12);
+    /* 132 tiles store at once, each at 1/132 of the bandwidth. */
+    sh.m = 64.0 * 132;
+    t = sim_compute_gemm_compute_time(&c, &hbm, &sh, &pl);
+    assert_close(pl.waves, 1.0, 0.0);
+    assert_close(t, one + 0.5 * 132 * 64 * 64 * 2.0 / 1e9, 1e-12);
+    c.epi = 0.0;
     /* No SM count: the continuous model, e_max · padding factors. */
     c.m0 = 100.0;
     c.n0 = c.k0 = 0.0;
