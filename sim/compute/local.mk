@@ -22,7 +22,7 @@ tests_bench_bench_compute_SOURCES = tests/bench/bench_compute.c
 tests_bench_bench_compute_LDADD = $(GPUSIM_LIBS)
 
 # Fitted device profiles ship inside the binary.
-EMBED_FILES += workloads/profiles/H800.profile workloads/profiles/H100.profile
+EMBED_FILES += workloads/profiles/H800.profile workloads/profiles/H100.profile workloads/profiles/H20.profile
 # Inputs the profiles were fitted on (tests read them via $(top_srcdir));
 # the DeepGEMM H800 CSV ships with the calibration data (sim/kbench/local.mk).
 EXTRA_DIST += workloads/profiles/SOURCE.md \

@@ -78,6 +78,42 @@ double sim_serve_tp_allreduce_s(double bytes, int k, double bw,
     return 2.0 * (double)(k - 1) / (double)k * bytes / bw + latency_s;
 }
 
+/*
+ * Why a fitted FP8 e_max may raise the BF16 one.  In the tile model
+ * (sim/compute/fit.h) a k-step is 128 bytes of K for both dtypes and e_max
+ * is the fraction of the dense tensor rate sustained inside it; on Hopper
+ * FP8 and BF16 run on the same tensor cores at a 2:1 rate (PipeWeave
+ * hardware/H20.json: tcFp8 2048, tcBf16 1024 FLOP/clk/SM).  Wherever both
+ * have been measured on one chip, the FP8 fraction is at most the BF16
+ * one: H100 SXM torch.matmul best shapes 70.9% FP8 vs 80.3% BF16, GH200
+ * 77.6% vs 83.8%, B200 76.3% vs 77.6% (stas00/ml-engineering MAMF tables;
+ * research notes kernel-timings.md 7a).  So the fitted FP8 e_max is a
+ * floor for BF16: it raises the 0.75 default when higher (H20: ~0.94 from
+ * PipeWeave's FP8 GEMMs, a chip whose 78 SMs each have a quarter of the
+ * H100's tensor rate and so run near their peak) and never lowers it.
+ * Only e_max moves: the schedule terms (iter_s, split_s, tile_s, wave,
+ * l2_GBps, mem_eff) describe the FP8 library's kernels (PipeWeave's FP8
+ * kernel does not split K: an 8x5120x6912 GEMM takes 66 us on the H20,
+ * 13% of HBM bandwidth), not the BF16 ones.
+ */
+int sim_serve_perf_half_from_fp8(sim_compute_profile_t *p)
+{
+    const sim_compute_gemm_curve_t *f8 = &p->gemm[SIM_COMPUTE_FP8];
+    int raised = 0;
+    if (!f8->fitted || !(p->sm_count > 0.0))
+        return 0;
+    for (int d = SIM_COMPUTE_BF16; d <= SIM_COMPUTE_FP16; d++) {
+        sim_compute_gemm_curve_t *c = &p->gemm[d];
+        if (c->fitted || !(p->peak_tflops[d] > 0.0) ||
+            p->peak_tflops[SIM_COMPUTE_FP8] != 2.0 * p->peak_tflops[d] ||
+            !(f8->e_max > c->e_max))
+            continue;
+        c->e_max = f8->e_max;
+        raised = 1;
+    }
+    return raised;
+}
+
 static int64_t ceil_div(int64_t a, int64_t b)
 {
     return (a + b - 1) / b;

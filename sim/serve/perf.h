@@ -91,6 +91,18 @@ typedef struct sim_serve_step_memo {
     int64_t dense_cap, head_cap;
 } sim_serve_step_memo_t;
 
+/*
+ * Half-precision GEMM efficiency from a fitted FP8 curve.  For each of
+ * BF16 and FP16 whose curve is not fitted, on a device with an SM count
+ * (the tile model) whose FP8 dense peak is exactly twice the dtype's:
+ * raise the curve's e_max to the fitted FP8 e_max when that is higher;
+ * the rest of the curve keeps its values.  Why (perf.c): the fraction of
+ * the dense peak a chip sustains in FP8 is a floor for the fraction it
+ * sustains in BF16.  Returns 1 when a curve was raised, else 0.  p not
+ * NULL.  O(1).
+ */
+int sim_serve_perf_half_from_fp8(sim_compute_profile_t *p);
+
 /* Ring all-reduce time of bytes over k GPUs: 2(k−1)/k·bytes/bw + latency;
  * 0 when k <= 1 or bytes <= 0.  O(1). */
 double sim_serve_tp_allreduce_s(double bytes, int k, double bw,

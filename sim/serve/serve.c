@@ -16,6 +16,7 @@
 #include "sim/core/jsonout.h"
 #include "sim/engine/rng.h"
 #include "sim/serve/serve_int.h"
+#include "sim/train/train_profile.h"
 
 /* Defaults, with their sources (also shown in keys_serve.c):
  * H100 SXM: 80 GB HBM3, NVLink 900 GB/s bidirectional = 450 GB/s per
@@ -65,11 +66,10 @@ sim_err_t sim_serve_config_set_gpu(sim_serve_config_t *cfg,
                                    const wl_gpu_t *gpu, sim_diag_t *diag)
 {
     sim_diag_t quiet = SIM_DIAG_INIT;
-    (void)diag;
     cfg->gpu_mem_bytes = gpu->memory_bytes;
     cfg->nvlink_bw = gpu->nvlink_bw;
-    if (sim_compute_profile_builtin(gpu->name, &cfg->profile, &quiet) !=
-        SIM_OK) {
+    sim_err_t err = sim_train_profile_for_gpu(gpu, NULL, &cfg->profile, &quiet);
+    if (err == SIM_ERR_NOTFOUND) {
         double peaks[SIM_COMPUTE_DTYPE__COUNT] = {0};
         peaks[SIM_COMPUTE_BF16] = gpu->bf16_flops / 1e12;
         peaks[SIM_COMPUTE_FP16] = gpu->bf16_flops / 1e12;
@@ -78,7 +78,13 @@ sim_err_t sim_serve_config_set_gpu(sim_serve_config_t *cfg,
         peaks[SIM_COMPUTE_FP32] = gpu->fp32_flops / 1e12;
         sim_compute_profile_init(&cfg->profile, gpu->name, peaks,
                                  gpu->mem_bw / 1e9, cfg->profile.pcie_GBps);
+    } else if (err != SIM_OK) {
+        /* a shipped profile that does not parse: a build defect */
+        if (diag != NULL)
+            *diag = quiet;
+        return err;
     }
+    sim_serve_perf_half_from_fp8(&cfg->profile);
     return SIM_OK;
 }
 

@@ -147,9 +147,15 @@ typedef struct sim_serve_config {
  */
 void sim_serve_config_defaults(sim_serve_config_t *cfg);
 
-/* Take the GPU's memory, NVLink bandwidth and the built-in device profile
- * matching its name (uncalibrated catalog peaks when none matches) into
- * cfg.  gpu not NULL.  Returns SIM_OK. */
+/* Take the GPU's memory, NVLink bandwidth and compute profile into cfg.
+ * The profile is the one the training executor uses for that GPU
+ * (sim_train_profile_for_gpu: the shipped calibrated profile under any of
+ * its names, else the built-in catalog peaks with default efficiencies;
+ * FP16/BF16 and twin rules there), else the catalog's own peaks; then
+ * sim_serve_perf_half_from_fp8 lets a fitted FP8 curve raise the BF16
+ * e_max (perf.h).  gpu not NULL.  Returns SIM_OK, or the profile parser's
+ * error for a shipped profile that does not parse (a build defect; diag
+ * set when not NULL). */
 sim_err_t sim_serve_config_set_gpu(sim_serve_config_t *cfg,
                                    const wl_gpu_t *gpu, sim_diag_t *diag);
 

@@ -10,9 +10,12 @@
  * static H100 rows' decode steps (14-20 ms measured), not fitted row by
  * row.  Everything else comes from the compute model's built-in profiles.
  *
- * PCIe-only GPUs (the RTX cards of the vLLM runs): tensor-parallel
- * all-reduce over PCIe 4/5 at 25 GB/s effective and 20 us latency, an
+ * PCIe-only GPUs outside the catalog (the RTX cards of the vLLM runs):
+ * their GEMM curve is fitted on the row's gemm_csv (kernel timings of that
+ * card) and their tensor-parallel all-reduce runs at the row's measured
+ * ar_GBps / ar_latency_us; without them, 25 GB/s effective and 20 us, an
  * assumption (NCCL over PCIe reaches a fraction of the 32-64 GB/s link).
+ * Sources of those columns: workloads/validation/serving/SOURCE.md.
  */
 #include "sim/serve/validate.h"
 
@@ -21,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/compute/validate.h"
 #include "sim/core/jsonout.h"
 #include "sim/serve/serve.h"
 #include "workloads/hwcat.h"
@@ -211,9 +215,20 @@ static sim_err_t predict(const char *dir, char **c, int nc, char **head,
         peaks[SIM_COMPUTE_FP32] = pk / 2.0;
         sim_compute_profile_init(&cfg.profile, row->gpu, peaks, bw,
                                  cfg.profile.pcie_GBps);
+        double sms = num(COL("sm_count"));
+        if (sms > 0.0)
+            cfg.profile.sm_count = sms;
         cfg.gpu_mem_bytes = mem * 1e9;
-        cfg.nvlink_bw = PCIE_AR_BW;
-        cfg.nvlink_latency_s = PCIE_AR_LATENCY_S;
+        double ar_bw = num(COL("ar_GBps")), ar_lat = num(COL("ar_latency_us"));
+        cfg.nvlink_bw = ar_bw > 0.0 ? ar_bw * 1e9 : PCIE_AR_BW;
+        cfg.nvlink_latency_s = ar_lat > 0.0 ? ar_lat * 1e-6 : PCIE_AR_LATENCY_S;
+        if (*COL("gemm_csv") != '\0') {
+            char gpath[8200];
+            snprintf(gpath, sizeof gpath, "%s/%s", dir, COL("gemm_csv"));
+            err = sim_compute_calibrate_csv(gpath, NULL, &cfg.profile, diag);
+            if (err != SIM_OK)
+                return err;
+        }
     }
     if (cfg.nvlink_bw <= 0.0) {
         cfg.nvlink_bw = PCIE_AR_BW;

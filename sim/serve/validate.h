@@ -12,12 +12,20 @@
  *  - vllm: a recorded vLLM run replayed from its request file (arrival,
  *    prompt, output; path relative to the CSV) with the run's engine
  *    settings; compared: median TTFT and median TPOT (target 20 % each).
- * GPUs are looked up in the catalog; a row for a GPU outside it carries
- * its own dense BF16 peak, memory bandwidth and capacity.
+ * GPUs are looked up in the catalog and run on the profile the serving
+ * model uses for them (sim_serve_config_set_gpu: shipped calibrated
+ * profiles for A100, H100, H800, H20).  A row for a GPU outside the
+ * catalog carries its own description: dense BF16 peak, memory bandwidth
+ * and capacity, SM count (sm_count), the BF16 GEMM timings its GEMM curve
+ * is fitted on when the row is read (gemm_csv, path relative to the CSV;
+ * sim_compute_calibrate_csv with the row's peaks), and for TP > 1 the
+ * measured all-reduce link of its machine (ar_GBps, ar_latency_us; PCIe
+ * default 25 GB/s, 20 us when absent).
  *
  * Calibration: one documented framework-overhead parameter, the per-
  * iteration step overhead (SIM_SERVE_VAL_STEP_OVERHEAD_S), is added to
- * every modelled iteration; nothing else is fitted to these rows.
+ * every modelled iteration; kernel curves come from kernel timings, never
+ * from these rows' results.
  *
  * Assumes: dense models of the built-in shapes (sim_serve_model_builtin).
  */
@@ -60,8 +68,10 @@ typedef struct sim_serve_val_report {
  * afterwards, also after an error).  Returns SIM_OK (rows past tolerance
  * are counted in n_fail, not errors), SIM_ERR_IO (unreadable file),
  * SIM_ERR_INPUT (malformed row: diag names path:line), SIM_ERR_NOTFOUND
- * (unknown model), SIM_ERR_NOMEM or an error of the serving run.  Cost:
- * one serving run per row (about a second for the shipped file).
+ * (unknown model), a gemm_csv's load or fit error (diag names that file),
+ * SIM_ERR_NOMEM or an error of the serving run.  Cost: one serving run
+ * per row plus one GEMM fit per gemm_csv row (under a second for the
+ * shipped file).
  */
 sim_err_t sim_serve_validate_csv(const char *path,
                                  sim_serve_val_report_t *rep,
