@@ -328,9 +328,16 @@ static void head(ctx_t *c)
     norm(c, "final_norm", -1, c->Tr, c->m->hidden);
     bool rg = block_in(c, -1);
     gemm(c, "logits", -1, c->T, vp, c->m->hidden, 0, false, rg);
-    /* vocab-parallel cross entropy in FP32: read and write the logits;
-     * all-reduce the max, the target logit and the sum of exponentials */
-    elem(c, "cross_entropy", -1, 2.0 * c->T * vp * 4, 0.5);
+    /* vocab-parallel cross entropy, unfused, in FP32 (Megatron-Core
+     * megatron/core/tensor_parallel/cross_entropy.py): forward casts the
+     * BF16 logits to FP32 (read 2 + write 4 bytes per logit), takes the
+     * max (4), subtracts it in place (8), exponentiates (8), sums (4) and
+     * divides by the sum (8) = 38 bytes; backward scales the saved softmax
+     * by the incoming gradient (8) and casts it back (6) = 14.  The
+     * template op is charged once in each pass: 52 / 2 = 26 bytes per
+     * logit per pass.  All-reduce the max, the target logit and the sum
+     * of exponentials. */
+    elem(c, "cross_entropy", -1, 26.0 * c->T * vp, 0.5);
     coll(c, "ce_allreduce", -1, WL_COLL_ALLREDUCE, WL_GROUP_TP,
          3.0 * c->T * 4);
 }

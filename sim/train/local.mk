@@ -2,8 +2,8 @@
 ## simulated op by op over the representative pipeline, metrics, timeline,
 ## validation against published runs; `gpusim train` lives in sim/cli.
 libgpusim_a_SOURCES += sim/train/train.c sim/train/train.h \
-	sim/train/train_int.h sim/train/train_comm.c sim/train/train_comm.h \
-	sim/train/train_report.c sim/train/train_validate.c \
+	sim/train/train_int.h sim/train/train_kernel.c sim/train/train_comm.c \
+	sim/train/train_comm.h sim/train/train_report.c sim/train/train_validate.c \
 	sim/train/train_validate.h sim/train/keys_sim.c sim/train/keys_sim.h
 EXTRA_DIST += workloads/validation/training.csv \
 	workloads/scenarios/train-baichuan2-13b-hpn.ini \

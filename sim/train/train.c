@@ -19,6 +19,7 @@
 #include "sim/compute/roofline.h"
 #include "sim/train/train_comm.h"
 #include "sim/train/train_int.h"
+#include "sim/train/train_profile.h"
 #include "workloads/train_flops.h"
 #include "workloads/train_graph.h"
 #include "workloads/train_memory.h"
@@ -31,6 +32,7 @@ void sim_train_config_init(sim_train_config_t *c)
     c->straggler_stage = -1;
     c->straggler_factor = 1.0;
     c->framework_overhead = SIM_TRAIN_FRAMEWORK_OVERHEAD;
+    c->sustained_clock = 0; /* the GPU's (sim_train_sustained_clock) */
     c->gpu_hour_usd = SIM_TRAIN_GPU_HOUR_USD;
     c->tokens = 1e12;
     c->check_memory = true;
@@ -119,85 +121,6 @@ size_t sim_train_trace_count(const sim_train_trace_t *t)
     return t == NULL ? 0 : t->n;
 }
 
-/* One kernel of the unfused attention: a batched GEMM (batch products of
- * m x k by k x n) or a streaming pass over `bytes`. */
-static sim_err_t kernel_time(const sim_compute_profile_t *prof, double batch,
-                             double m, double n, double k, double bytes,
-                             sim_compute_dtype_t dt, double *acc,
-                             sim_diag_t *diag)
-{
-    sim_compute_op_t op;
-    sim_compute_estimate_t est;
-    memset(&op, 0, sizeof op);
-    if (bytes > 0) {
-        op.kind = SIM_COMPUTE_OP_ELEMENTWISE;
-        op.u.elem.bytes = bytes;
-        op.u.elem.flops_per_byte = 1.0 / sim_compute_dtype_bytes(dt);
-    } else {
-        op.kind = SIM_COMPUTE_OP_GEMM;
-        op.u.gemm.batch = (int64_t)batch;
-        op.u.gemm.m = (int64_t)m;
-        op.u.gemm.n = (int64_t)n;
-        op.u.gemm.k = (int64_t)k;
-        op.u.gemm.dtype = dt;
-    }
-    sim_err_t err = sim_compute_estimate(prof, &op, &est, diag);
-    *acc += est.time_s;
-    return err;
-}
-
-/*
- * Attention as Megatron-LM ran it before FlashAttention (Megatron-LM
- * v2.x/v3.0 megatron/model/transformer.py CoreAttention, 2021-22): per
- * micro-batch and layer, b*h score matrices of s x s are materialised.
- * Forward: torch.baddbmm QK^T (writes the scores), the fused
- * scale-upper-triangular-mask-softmax kernel (megatron/fused_kernels,
- * reads and writes them), attention dropout when the model has dropout
- * (reads them, writes them and a one-byte mask), torch.bmm with V.
- * Backward: bmm's two gradients, dropout's, softmax's (reads output and
- * gradient, writes one) and baddbmm's two.  The causal mask does not
- * skip work: every score is computed.  GEMMs use the profile's curve,
- * passes its streaming bandwidth; each is one kernel launch.
- */
-static sim_err_t unfused_attention(const sim_compute_profile_t *prof,
-                                   const sim_compute_attention_t *a,
-                                   bool dropout, double *t, sim_diag_t *diag)
-{
-    double bh = (double)a->batch * a->heads, s = (double)a->q_len,
-           kv = (double)a->kv_len, d = (double)a->head_dim;
-    double e = sim_compute_dtype_bytes(a->dtype);
-    double S = bh * s * kv; /* score elements */
-    double drop = dropout ? 2 * S * e + S : 0; /* 1-byte mask */
-    /* {batch, m, n, k, bytes}: bytes > 0 is a streaming pass */
-    const double fwd[][5] = {
-        {bh, s, kv, d, 0},         /* baddbmm: scores = Q K^T */
-        {0, 0, 0, 0, 2 * S * e},   /* scale, mask, softmax */
-        {0, 0, 0, 0, drop},        /* attention dropout */
-        {bh, s, d, kv, 0},         /* bmm: P V */
-    };
-    const double bwd[][5] = {
-        {bh, s, kv, d, 0},         /* dP = dO V^T */
-        {bh, kv, d, s, 0},         /* dV = P^T dO */
-        {0, 0, 0, 0, drop},        /* dropout backward */
-        {0, 0, 0, 0, 3 * S * e},   /* softmax backward */
-        {bh, s, d, kv, 0},         /* dQ = dS K */
-        {bh, kv, d, s, 0},         /* dK = dS^T Q */
-    };
-    const double (*k)[5] = a->backward ? bwd : fwd;
-    size_t n = a->backward ? sizeof bwd / sizeof bwd[0]
-                           : sizeof fwd / sizeof fwd[0];
-    *t = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (k[i][0] <= 0 && k[i][4] <= 0)
-            continue; /* no dropout */
-        sim_err_t err = kernel_time(prof, k[i][0], k[i][1], k[i][2],
-                                    k[i][3], k[i][4], a->dtype, t, diag);
-        if (err != SIM_OK)
-            return err;
-    }
-    return SIM_OK;
-}
-
 static bool is_gemm(const wl_op_t *op)
 {
     return op->kind == WL_OP_COMPUTE &&
@@ -245,7 +168,8 @@ static void overlap_tp(const wl_parallel_t *p, tlist_t *tl)
 /* Durations of every op of list l on stage s. */
 static sim_err_t time_list(run_t *r, train_comm_t *comm, int s,
                            const wl_op_list_t *l,
-                           const sim_compute_profile_t *prof, tlist_t *out)
+                           const sim_compute_profile_t *prof, double clock,
+                           tlist_t *out)
 {
     const sim_train_config_t *cfg = r->cfg;
     out->l = l;
@@ -260,13 +184,13 @@ static sim_err_t time_list(run_t *r, train_comm_t *comm, int s,
         double t = 0;
         if (op->kind == WL_OP_COMPUTE && cfg->attn_unfused &&
             op->compute.kind == SIM_COMPUTE_OP_ATTENTION) {
-            err = unfused_attention(prof, &op->compute.u.attn,
-                                    cfg->model.dropout, &t, r->diag);
+            err = train_unfused_attention(prof, clock, &op->compute.u.attn,
+                                          cfg->model.dropout, &t, r->diag);
             t = (t + cfg->framework_overhead) * slow;
         } else if (op->kind == WL_OP_COMPUTE) {
             sim_compute_estimate_t est;
             err = sim_compute_estimate(prof, &op->compute, &est, r->diag);
-            t = (est.time_s + cfg->framework_overhead) * slow;
+            t = (train_clocked(&est, clock) + cfg->framework_overhead) * slow;
         } else if (op->kind == WL_OP_COLLECTIVE && cfg->comm_overlap &&
                    op->phase == WL_PHASE_STEP &&
                    op->coll == WL_COLL_ALLGATHER) {
@@ -581,6 +505,10 @@ static sim_err_t check_config(const sim_train_config_t *cfg, sim_diag_t *d)
                             "train.straggler_factor",
                             "expected a slowdown >= 1, got %g",
                             cfg->straggler_factor);
+    if (!(cfg->sustained_clock >= 0.0 && cfg->sustained_clock <= 1.0))
+        return sim_diag_set(d, SIM_ERR_RANGE, NULL, 0, NULL,
+                            "sustained clock %g outside [0, 1] (0 = the "
+                            "GPU's)", cfg->sustained_clock);
     if (cfg->topo == NULL && !cfg->free_comm)
         return sim_diag_set(d, SIM_ERR_RANGE, NULL, 0, "cluster.topology",
                             "no topology to run the communication on");
@@ -690,6 +618,10 @@ sim_err_t sim_train_simulate(const sim_train_config_t *cfg,
         bool two = cfg->gpu2 != NULL && s >= p->pp - cfg->pool2_stages;
         const sim_compute_profile_t *prof = two ? cfg->profile2
                                                 : cfg->profile;
+        double clock = cfg->sustained_clock > 0
+                           ? cfg->sustained_clock
+                           : sim_train_sustained_clock(two ? cfg->gpu2
+                                                           : cfg->gpu);
         err = wl_train_graph_build(&cfg->model, p, s, &st->g, diag);
         if (err != SIM_OK)
             goto fail;
@@ -707,15 +639,15 @@ sim_err_t sim_train_simulate(const sim_train_config_t *cfg,
         size_t maxn = 0;
         for (int c = 0; c < r.v && err == SIM_OK; c++) {
             err = time_list(&r, comm, s, wl_train_graph_forward(st->g, c),
-                            prof, &st->fw[c]);
+                            prof, clock, &st->fw[c]);
             if (err == SIM_OK)
                 err = time_list(&r, comm, s,
                                 wl_train_graph_backward(st->g, c),
-                                prof, &st->bw[c]);
+                                prof, clock, &st->bw[c]);
             if (err == SIM_OK)
                 err = time_list(&r, comm, s,
                                 wl_train_graph_backward_last(st->g, c),
-                                prof, &st->bl[c]);
+                                prof, clock, &st->bl[c]);
             if (err == SIM_OK) {
                 maxn = st->fw[c].l->n > maxn ? st->fw[c].l->n : maxn;
                 maxn = st->bw[c].l->n > maxn ? st->bw[c].l->n : maxn;
@@ -724,7 +656,7 @@ sim_err_t sim_train_simulate(const sim_train_config_t *cfg,
         }
         if (err == SIM_OK)
             err = time_list(&r, comm, s, wl_train_graph_step(st->g),
-                            prof, &st->step);
+                            prof, clock, &st->step);
         if (err != SIM_OK)
             goto fail;
         maxn = st->step.l->n > maxn ? st->step.l->n : maxn;

@@ -9,7 +9,8 @@
  * pipeline (the one holding GPU 0): each of its pp stages runs its 1F1B or
  * interleaved schedule (wl_pipeline_schedule) over three in-order streams:
  *   compute  compute ops (roofline time on the stage's device profile,
- *            times the stage's slowdown) and the blocking TP/CP/EP
+ *            its compute-bound part at the GPU's sustained clock, times
+ *            the stage's slowdown) and the blocking TP/CP/EP
  *            collectives of Megatron (they sit on the critical path);
  *   comm     data-parallel gradient buckets, ZeRO gathers/scatters and the
  *            tied-embedding all-reduce: asynchronous, overlapping compute
@@ -70,8 +71,9 @@
  * training.csv (mean |error| 4.1% at 0, 3.2% at 10 us, 2.9% at 15 us,
  * 3.3% at 20 us: a flat optimum, rounded to 10 us, the order of
  * PyTorch's per-op eager overhead), then checked on the other nine rows
- * (Korthikanti et al. A100 within 4%; Megatron-Core H100 still 7-21%
- * fast, see test_train_validate.c).  train.framework_overhead sets it. */
+ * (Korthikanti et al. A100 within 4%; the Megatron-Core H100 rows with
+ * Hopper's sustained clock, train_profile.h: see test_train_validate.c).
+ * train.framework_overhead sets it. */
 #define SIM_TRAIN_FRAMEWORK_OVERHEAD 1e-5
 
 /* Default price of a GPU-hour: DeepSeek's assumed H800 rental, $2 per
@@ -96,6 +98,14 @@ typedef struct sim_train_config {
     int straggler_stage;               /* -1 = none */
     double straggler_factor;           /* >= 1: compute slowdown there */
     double framework_overhead;         /* s per kernel; SIM_TRAIN_... */
+    double sustained_clock;            /* SM clock through the run / the
+                                          clock the profile stands for,
+                                          (0, 1]; divides each kernel's
+                                          compute-bound time (not its
+                                          memory time or launch).  0 =
+                                          each pool's GPU's
+                                          (sim_train_sustained_clock,
+                                          train_profile.h) */
     bool attn_unfused;                 /* attention as Megatron-LM ran it
                                           before FlashAttention: QK^T and
                                           PV batched GEMMs over the full

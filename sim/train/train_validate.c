@@ -295,6 +295,11 @@ static sim_err_t run_row(const shared_t *sh, const csv_t *c, char **f, int n,
                           : (row->predicted_tflops - row->published_tflops) /
                                 row->published_tflops;
     row->predicted_mfu = res.mfu;
+    row->compute_s = res.breakdown.compute_s;
+    row->tp_s = res.breakdown.tp_s + res.breakdown.ep_s;
+    row->pp_s = res.breakdown.pp_s;
+    row->dp_s = res.breakdown.dp_s;
+    row->bubble_s = res.breakdown.bubble_s;
     return SIM_OK;
 }
 
@@ -450,6 +455,18 @@ sim_err_t sim_train_validation_json(const sim_train_validation_t *v,
                                   jnum(r->predicted_tflops));
         rc |= json_object_set_new(o, "published_mfu", jnum(r->published_mfu));
         rc |= json_object_set_new(o, "predicted_mfu", jnum(r->predicted_mfu));
+        json_t *b = json_object();
+        rc |= b == NULL;
+        if (rc) {
+            json_decref(o);
+            break;
+        }
+        rc |= json_object_set_new(b, "compute_s", jnum(r->compute_s));
+        rc |= json_object_set_new(b, "tp_s", jnum(r->tp_s));
+        rc |= json_object_set_new(b, "pp_s", jnum(r->pp_s));
+        rc |= json_object_set_new(b, "dp_s", jnum(r->dp_s));
+        rc |= json_object_set_new(b, "bubble_s", jnum(r->bubble_s));
+        rc |= json_object_set_new(o, "breakdown", b);
         rc |= json_array_append_new(rows, o);
     }
     if (!rc) {

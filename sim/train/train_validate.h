@@ -20,6 +20,9 @@
  * recomputation for rows whose note says so (the 96-form of Narayanan et
  * al.); the prediction is then counted the same way.  A row without an
  * iteration time gets one from its TFLOP/s: model FLOPs / (TFLOP/s x GPUs).
+ * Nothing is set per row: each GPU runs its shipped profile at its
+ * sustained clock (sim_train_sustained_clock) with the default framework
+ * overhead.  Each row keeps its predicted breakdown for diagnosis.
  *
  * Assumes: the embedded GPU catalog, compute profiles and collective
  * tuning (workloads/embedded.h); the C locale.
@@ -41,6 +44,9 @@ typedef struct sim_train_vrow {
     double published_tflops, predicted_tflops, tflops_err; /* NaN: none */
     double published_mfu, predicted_mfu;           /* NaN: none */
     int hw_flops;            /* TFLOP/s counted with recomputation */
+    double compute_s, tp_s, pp_s, dp_s, bubble_s; /* predicted breakdown
+                                                     (train.h), critical
+                                                     stage */
 } sim_train_vrow_t;
 
 typedef struct sim_train_validation {
@@ -72,7 +78,8 @@ sim_err_t sim_train_validation_print(const sim_train_validation_t *v,
                                      FILE *out);
 
 /* Add "training": {rows: [...], mean_abs_err, max_abs_err, tolerance,
- * failed} to obj.  Returns SIM_OK or SIM_ERR_NOMEM. */
+ * failed} to obj; each row carries its predicted breakdown (compute_s,
+ * tp_s, pp_s, dp_s, bubble_s).  Returns SIM_OK or SIM_ERR_NOMEM. */
 sim_err_t sim_train_validation_json(const sim_train_validation_t *v,
                                     json_t *obj);
 

@@ -2,7 +2,9 @@
  * test_train.c — the training executor end to end: the 1F1B bubble against
  * (p-1)/(m+p-1) with free communication, doubling DP at a fixed per-GPU
  * batch, ZeRO-3 memory falling as 1/DP, stragglers, a heterogeneous pool
- * and balancing, the memory refusal, the timeline, and determinism.
+ * and balancing, the memory refusal, the timeline, determinism, and the
+ * sustained clock (compute-bound kernel time scales, memory-bound does
+ * not).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -16,6 +18,8 @@
 #include <cmocka.h>
 
 #include "sim/train/train.h"
+#include "sim/train/train_int.h"
+#include "sim/train/train_profile.h"
 #include "tests/unit/assert_close.h"
 #include "workloads/model_catalog.h"
 
@@ -289,6 +293,75 @@ static void test_timeline(void **state)
     sim_train_trace_free(t);
 }
 
+/* Duration of the first forward span of op `name` on stage 0. */
+static double span(const sim_train_trace_t *t, const char *name)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].stage == 0 && t->v[i].pass == 'F' &&
+            strcmp(t->v[i].name, name) == 0)
+            return t->v[i].t1 - t->v[i].t0;
+    fail_msg("no span %s", name);
+    return 0;
+}
+
+/* Sustained clock: the Hopper SXM parts run at DeepSeek's throttled
+ * 865 of 989.4 TFLOP/s, others at 1; a kernel's compute-bound part is
+ * divided by the clock (so halving the clock adds the same again each
+ * time), its memory-bound time and launch are not. */
+static void test_sustained_clock(void **state)
+{
+    (void)state;
+    static const char *hopper[] = {"H100", "H800", "H200"};
+    for (int i = 0; i < 3; i++)
+        assert_close(sim_train_sustained_clock(wl_hwcat_find(F.hw,
+                                                             hopper[i])),
+                     865.0 / 989.4, 1e-12);
+    assert_close(sim_train_sustained_clock(wl_hwcat_find(F.hw, "A100")),
+                 1.0, 0);
+    assert_close(sim_train_sustained_clock(NULL), 1.0, 0);
+
+    static const double clocks[] = {1.0, 0.5, 0.25};
+    double gemm[3], attn[3], resid[3], iter[3];
+    for (int i = 0; i < 3; i++) {
+        sim_train_config_t c;
+        sim_train_result_t r;
+        sim_train_trace_t *t = NULL;
+        config(&c, 1, 1, 1, 1);
+        c.free_comm = true;
+        c.topo = NULL;
+        c.framework_overhead = 0;
+        c.sustained_clock = clocks[i];
+        c.trace = true;
+        assert_int_equal(sim_train_simulate(&c, &r, &t, NULL), SIM_OK);
+        gemm[i] = span(t, "mlp_up");
+        attn[i] = span(t, "attn");
+        resid[i] = span(t, "residual");
+        iter[i] = r.iteration_s;
+        sim_train_trace_free(t);
+    }
+    assert_true(gemm[1] > 1.5 * gemm[0]);
+    assert_close(gemm[2] - gemm[1], 2 * (gemm[1] - gemm[0]), 1e-9);
+    assert_close(attn[2] - attn[1], 2 * (attn[1] - attn[0]), 1e-9);
+    assert_close(resid[1], resid[0], 1e-12); /* memory-bound */
+    assert_close(resid[2], resid[0], 1e-12);
+    assert_true(iter[1] > iter[0] && iter[1] < 2 * iter[0]);
+
+    /* 0 = the GPU's own: H100's value, bit for bit */
+    sim_train_config_t c;
+    sim_train_result_t a, b;
+    config(&c, 8, 8, 1, 4);
+    run(&c, &a);
+    c.sustained_clock = SIM_TRAIN_HOPPER_SUSTAINED_CLOCK;
+    run(&c, &b);
+    assert_true(a.iteration_s == b.iteration_s);
+    c.sustained_clock = 1.0;
+    run(&c, &b);
+    assert_true(b.iteration_s < a.iteration_s);
+    c.sustained_clock = 1.5;
+    sim_diag_t d = SIM_DIAG_INIT;
+    assert_int_equal(sim_train_simulate(&c, &b, NULL, &d), SIM_ERR_RANGE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_memory_refusal),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_timeline),
+        cmocka_unit_test(test_sustained_clock),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
