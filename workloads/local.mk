@@ -16,7 +16,8 @@ workloads/embedded_data.c: $(EMBED_FILES) $(top_srcdir)/build-aux/embed.sh Makef
 ## Hardware catalog (sim/config owner): gpus.ini and its loader.
 EMBED_FILES += workloads/catalog/gpus.ini
 EXTRA_DIST += workloads/catalog/SOURCE.md
-libgpusim_a_SOURCES += workloads/hwcat.c workloads/hwcat.h
+libgpusim_a_SOURCES += workloads/hwcat.c workloads/hwcat.h \
+	workloads/gpu_profile.c workloads/gpu_profile.h
 check_PROGRAMS += tests/unit/test_hwcat
 TESTS += tests/unit/test_hwcat
 tests_unit_test_hwcat_SOURCES = tests/unit/test_hwcat.c \

@@ -35,7 +35,7 @@
 #include "sim/net/nccl_tuning.h"
 #include "sim/train/keys_sim.h"
 #include "sim/train/train.h"
-#include "sim/train/train_profile.h"
+#include "workloads/gpu_profile.h"
 #include "workloads/keys_train.h"
 
 static const cfg_key_t *const train_tables[] = {
@@ -213,14 +213,14 @@ static sim_err_t job_run(train_job_t *j, const cfg_scenario_t *sc, uint64_t seed
         err = wl_parallel_from_scenario(sc, &cfg->model, (int)cfg_get_int(sc, "cluster.gpus"),
                                         &cfg->plan, &cfg->reserve, diag);
     if (err == SIM_OK)
-        err = sim_train_profile_for_gpu(j->gpu, cfg_get_str(sc, "cluster.gpu"), &j->prof, diag);
+        err = wl_gpu_profile(j->gpu, cfg_get_str(sc, "cluster.gpu"), &j->prof, diag);
     if (err == SIM_OK)
         err = sim_coll_tuning_load(&j->tuning, diag);
     const char *pool2 = err == SIM_OK ? cfg_get_str(sc, "train.pool2_gpu") : "none";
     if (err == SIM_OK && strcmp(pool2, "none") != 0) {
         err = wl_hwcat_lookup(j->hw, pool2, &cfg->gpu2, diag);
         if (err == SIM_OK)
-            err = sim_train_profile_for_gpu(cfg->gpu2, pool2, &j->prof2, diag);
+            err = wl_gpu_profile(cfg->gpu2, pool2, &j->prof2, diag);
         cfg->profile2 = &j->prof2;
         cfg->pool2_stages = (int)cfg_get_int(sc, "train.pool2_stages");
     }

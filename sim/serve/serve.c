@@ -16,7 +16,7 @@
 #include "sim/core/jsonout.h"
 #include "sim/engine/rng.h"
 #include "sim/serve/serve_int.h"
-#include "sim/train/train_profile.h"
+#include "workloads/gpu_profile.h"
 
 /* Defaults, with their sources (also shown in keys_serve.c):
  * H100 SXM: 80 GB HBM3, NVLink 900 GB/s bidirectional = 450 GB/s per
@@ -68,7 +68,7 @@ sim_err_t sim_serve_config_set_gpu(sim_serve_config_t *cfg,
     sim_diag_t quiet = SIM_DIAG_INIT;
     cfg->gpu_mem_bytes = gpu->memory_bytes;
     cfg->nvlink_bw = gpu->nvlink_bw;
-    sim_err_t err = sim_train_profile_for_gpu(gpu, NULL, &cfg->profile, &quiet);
+    sim_err_t err = wl_gpu_profile(gpu, NULL, &cfg->profile, &quiet);
     if (err == SIM_ERR_NOTFOUND) {
         double peaks[SIM_COMPUTE_DTYPE__COUNT] = {0};
         peaks[SIM_COMPUTE_BF16] = gpu->bf16_flops / 1e12;

@@ -149,7 +149,7 @@ void sim_serve_config_defaults(sim_serve_config_t *cfg);
 
 /* Take the GPU's memory, NVLink bandwidth and compute profile into cfg.
  * The profile is the one the training executor uses for that GPU
- * (sim_train_profile_for_gpu: the shipped calibrated profile under any of
+ * (wl_gpu_profile: the shipped calibrated profile under any of
  * its names, else the built-in catalog peaks with default efficiencies;
  * FP16/BF16 and twin rules there), else the catalog's own peaks; then
  * sim_serve_perf_half_from_fp8 lets a fitted FP8 curve raise the BF16

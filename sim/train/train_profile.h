@@ -1,63 +1,18 @@
 /*
- * train_profile.h — which compute profile the training executor runs a
- * catalog GPU on: the calibrated profile shipped inside the program when
- * there is one (workloads/profiles/NAME.profile, embedded), else the
- * built-in catalog peaks with the documented default efficiencies
- * (calibrated = no).
- *
- * A GPU is known by several names (the catalog section "A100-80G", its
- * aliases "A100", "A100-SXM4-80GB", what the user typed), and a profile
- * ships under one of them; every name is tried, so `gpusim train` and
- * `gpusim validate --training` pick the same profile for the same GPU.
- *
- * Half precision: published kernel timings are often FP16 only (Vidur's
- * profiler casts models to torch.float16) while Megatron trains in BF16.
- * On the GPUs we calibrate (A100, H100) FP16 and BF16 run on the same
- * tensor-core datapath at the same dense rate (NVIDIA A100 datasheet: 312
- * TFLOP/s for both; H100 SXM datasheet: 989 for both), so a curve fitted
- * on one is used for the other when only one is fitted and the peaks are
- * equal.  The profile text itself is left as fitted.
- *
- * Sustained clock: kernel timings are short runs; a Hopper SXM part in a
+ * train_profile.h — the sustained clock of a catalog GPU through a long
+ * training run.  Kernel timings are short runs; a Hopper SXM part in a
  * long training run is held at its board power and clocks down.  The
  * executor scales the compute-bound part of each kernel by
  * sim_train_sustained_clock (one sourced number per GPU family, not per
- * run).
+ * run).  Which compute profile a GPU runs on is workloads/gpu_profile.h.
  *
- * Assumes: the embedded table (workloads/embedded.h) and the parser of
- * sim/compute/profile.h; the profiles' fitted efficiencies stand for the
- * datasheet clock (the clocks of the timings are not recorded).
+ * Assumes: the profiles' fitted efficiencies stand for the datasheet
+ * clock (the clocks of the timings are not recorded).
  */
 #ifndef SIM_TRAIN_TRAIN_PROFILE_H
 #define SIM_TRAIN_TRAIN_PROFILE_H
 
-#include "sim/compute/profile.h"
-#include "sim/core/error.h"
 #include "workloads/hwcat.h"
-
-/*
- * Fill *p with the profile of gpu.  typed (may be NULL) is the name the
- * user or the data gave and is tried first; then gpu->name, then each of
- * gpu->aliases; each upper-cased as workloads/profiles/NAME.profile in
- * the embedded table.  Without a shipped profile, the built-in profile of
- * the first of those names that sim_compute_profile_builtin knows.  The
- * half-precision rule above is then applied (sim_train_profile_share_half).
- * Returns SIM_OK; SIM_ERR_NOTFOUND (diag names the GPU) when neither a
- * shipped nor a built-in profile exists; the parser's errors for a bad
- * shipped profile (a build defect).  gpu and p must not be NULL.
- * Cost: O(embedded files x names) plus one parse.
- */
-sim_err_t sim_train_profile_for_gpu(const wl_gpu_t *gpu, const char *typed,
-                                    sim_compute_profile_t *p,
-                                    sim_diag_t *diag);
-
-/*
- * When exactly one of p's BF16 and FP16 GEMM curves is fitted and the two
- * dense peaks are equal and non-zero, copy the fitted curve onto the other
- * (its `fitted` flag and row count included).  Returns 1 when a curve was
- * copied, else 0.  p must not be NULL.  Cost: O(1).
- */
-int sim_train_profile_share_half(sim_compute_profile_t *p);
 
 /* Sustained tensor-core throughput of a 700 W Hopper SXM part (H100,
  * H800, H200) in a long training run, as a fraction of its dense

@@ -13,7 +13,7 @@
 #include "sim/compute/profile.h"
 #include "sim/net/nccl_tuning.h"
 #include "sim/train/train.h"
-#include "sim/train/train_profile.h"
+#include "workloads/gpu_profile.h"
 #include "topologies/topo.h"
 #include "workloads/hwcat.h"
 #include "workloads/train_flops.h"
@@ -181,7 +181,7 @@ static sim_err_t run_row(const shared_t *sh, const csv_t *c, char **f, int n,
         snprintf(diag->file, sizeof diag->file, "%s", path);
         return err;
     }
-    err = sim_train_profile_for_gpu(gpu, gname, &prof, diag);
+    err = wl_gpu_profile(gpu, gname, &prof, diag);
     if (err != SIM_OK)
         return err;
     wl_model_t *m = &cfg.model;

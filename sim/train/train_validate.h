@@ -14,7 +14,7 @@
  * ("unfused": Megatron-LM's pre-FlashAttention core attention; default
  * FlashAttention) and comm_overlap ("on", or a note containing
  * "communication overlapped": Megatron-Core's TP/DP overlap; see
- * sim_train_config_t).  Profiles: sim_train_profile_for_gpu.  The model is GPT-shaped
+ * sim_train_config_t).  Profiles: wl_gpu_profile.  The model is GPT-shaped
  * (GELU MLP, LayerNorm, biases, learned positions, tied embeddings), as
  * in the Megatron-LM runs the file reports.  Published TFLOP/s count
  * recomputation for rows whose note says so (the 96-form of Narayanan et

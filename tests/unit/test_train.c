@@ -19,6 +19,7 @@
 
 #include "sim/train/train.h"
 #include "sim/train/train_int.h"
+#include "workloads/gpu_profile.h"
 #include "sim/train/train_profile.h"
 #include "tests/unit/assert_close.h"
 #include "workloads/model_catalog.h"
