@@ -53,6 +53,17 @@ expect_grep "pricing             owned" "$TMP/out"
 expect_status 2 "$GPUSIM" train --scenario "$TMP/t.ini" --set train.gpu_hour_usd=2
 expect_grep "did you mean cost.gpu_hour_usd" "$TMP/err"
 
+# Sustained clock: on H100 the default (auto) is the throttled 865/989.4;
+# 1 (datasheet clock) must be faster; out of range is refused.
+"$JSON_GET" iteration_time_s < "$TMP/a.json" > "$TMP/t_auto" || fail "iteration time"
+expect_status 0 "$GPUSIM" train --json --scenario "$TMP/t.ini" --set train.sustained_clock=1
+"$JSON_GET" iteration_time_s < "$TMP/out" > "$TMP/t_one" || fail "iteration time (clock 1)"
+awk 'NR == FNR { a = $1; next } { b = $1 } END { exit !(b < a * 0.97) }' \
+  "$TMP/t_auto" "$TMP/t_one" ||
+  fail "sustained_clock=1 is not faster: $(cat "$TMP/t_auto") vs $(cat "$TMP/t_one")"
+expect_status 2 "$GPUSIM" train --scenario "$TMP/t.ini" --set train.sustained_clock=1.5
+expect_grep "train.sustained_clock" "$TMP/err"
+
 # Timeline: Chrome-trace JSON.
 expect_status 0 "$GPUSIM" train --scenario "$TMP/t.ini" --timeline "$TMP/tl.json"
 grep -q traceEvents "$TMP/tl.json" || fail "timeline has no traceEvents"

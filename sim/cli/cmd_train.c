@@ -236,6 +236,8 @@ static sim_err_t job_run(train_job_t *j, const cfg_scenario_t *sc, uint64_t seed
             cfg->straggler_stage = (int)cfg_get_int(sc, "train.straggler_stage");
         cfg->straggler_factor = cfg_get_double(sc, "train.straggler_factor");
         cfg->framework_overhead = cfg_get_time_s(sc, "train.framework_overhead");
+        if (!cfg_is_auto(sc, "train.sustained_clock"))
+            cfg->sustained_clock = cfg_get_double(sc, "train.sustained_clock");
         cfg->tokens = cfg_get_double(sc, "train.tokens");
         cfg->trace = trace;
         err = sim_train_simulate(cfg, &j->res, &j->trace, diag);

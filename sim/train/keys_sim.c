@@ -19,5 +19,9 @@ const cfg_key_t sim_train_keys[] = {
     {"train", "framework_overhead", CFG_TIME, "10us", 0, 1, NULL, 0,
      "time added to every compute kernel (launch gaps, framework); 10us "
      "fitted on Megatron-LM A100 runs, see sim/train/train.h"},
+    {"train", "sustained_clock", CFG_RATIO, "auto", 0.1, 1, NULL, CFG_F_AUTO,
+     "SM clock through a long run / the clock of the profile's kernel "
+     "timings, applied to compute-bound time; auto = the GPU's (865/989.4 "
+     "for H100, H800, H200: DeepSeek's throttled peak; 1 otherwise)"},
     CFG_KEY_END,
 };
