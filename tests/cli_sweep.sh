@@ -165,6 +165,21 @@ if "$GPUSIM" sweep --help | grep -q "MPI support: yes"; then
     "$JSON_GET" skipped ran < "$TMP/out" | tr '\n' ' ' > "$TMP/f"
     [ "$(cat "$TMP/f")" = "4 0 " ] || fail "MPI rerun: skipped ran = $(cat "$TMP/f")"
     ok
+    # The end of a sweep is shared: 12 variants of 100 ms (the test runner
+    # sleeps, so a loaded machine does not change the split).  With a fixed
+    # queue of 8 per worker rank 0 ran 3 of them and then waited; with fair
+    # shares at the end it runs about half.  GPUSIM_SWEEP_TIMES=1 has every
+    # rank say what it ran.
+    expect_status 0 env ASAN_OPTIONS="$NOLEAK" GPUSIM_TEST_RUNNERS=1 GPUSIM_TEST_SLEEP_MS=100 \
+      GPUSIM_SWEEP_TIMES=1 "$MPIRUN_BIN" --oversubscribe --allow-run-as-root -np 2 \
+      "$GPUSIM" sweep --command sleep --vary cluster.gpus=8,16,24,32,40,48 \
+      --vary cluster.topology=spine-leaf,fat-tree --json
+    expect_grep "rank 1 of 2:" "$TMP/err"
+    own=$(sed -n 's/.*rank 0 of 2: \([0-9]*\) variants.*/\1/p' "$TMP/err")
+    other=$(sed -n 's/.*rank 1 of 2: \([0-9]*\) variants.*/\1/p' "$TMP/err")
+    [ "$((own + other))" = 12 ] || fail "ranks ran $own + $other variants, not 12"
+    [ "$own" -ge 5 ] || fail "rank 0 ran $own of 12 variants: the worker kept a queue to the end"
+    ok
   else
     echo "note: no mpirun; MPI checks skipped"
   fi

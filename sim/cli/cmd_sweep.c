@@ -165,6 +165,22 @@ static sim_err_t write_report(cli_session_t *s, int64_t sweep_id)
     return SIM_OK;
 }
 
+#ifdef HAVE_MPI
+/* With GPUSIM_SWEEP_TIMES=1 in the environment, where this rank's time went
+ * (mpi_pool_times_t), one line on stderr: what `bench_sweep` reports. */
+static void print_times(const mpi_pool_t *pool)
+{
+    const char *env = getenv("GPUSIM_SWEEP_TIMES");
+    if (env == NULL || strcmp(env, "1") != 0)
+        return;
+    const mpi_pool_times_t *t = mpi_pool_times(pool);
+    fprintf(stderr, "gpusim sweep: rank %d of %d: %zu variants, running %.3f s, "
+            "committing %.3f s, waiting %.3f s, sending %.3f s, idle after its last "
+            "variant %.3f s, in all %.3f s\n", mpi_pool_rank(pool), mpi_pool_size(pool),
+            t->variants, t->run_s, t->commit_s, t->wait_s, t->send_s, t->tail_s, t->span_s);
+}
+#endif
+
 /* ---- the command --------------------------------------------------------------- */
 
 int cli_cmd_sweep(int argc, char **argv)
@@ -303,6 +319,13 @@ int cli_cmd_sweep(int argc, char **argv)
     }
 #ifdef HAVE_MPI
     bool run_failed = agreed && err != SIM_OK;
+    if (agreed && err == SIM_OK) {
+        print_times(pool);
+        /* Done with MPI: the workers may exit while rank 0 reads the sweep
+         * back and prints it, instead of waiting in MPI_Finalize. */
+        mpi_pool_finalize(pool);
+        pool = NULL;
+    }
 #endif
     if (err == SIM_OK && !worker)
         err = fill_result(&s, sw, sweep_id, remaining.skipped, remaining.n, failed);

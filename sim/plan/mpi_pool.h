@@ -6,18 +6,33 @@
  *
  * Work queue: rank 0 holds the sweep's remaining list (sweep_remaining) and hands
  * out one variant (with its missing replications) at a time: variants
- * differ in cost, so a worker asks for more by returning a result.  Each
- * worker has up to MPI_POOL_DEPTH variants in flight (and as many results
- * on their way back), so it never waits on
- * rank 0 while rank 0 is busy; results are sent with MPI_Isend for the
- * same reason.  Rank 0 commits each outcome as it arrives (sweep_commit:
- * one transaction per variant), so killing the job loses only variants in
- * flight.
+ * differ in cost, so a worker asks for more by returning a result.  A
+ * worker holds up to sweep_share(unfinished, ranks running variants,
+ * MPI_POOL_DEPTH) variants ahead: up to MPI_POOL_DEPTH while much is left,
+ * so it never waits on rank 0 while rank 0 is busy, and a fair share at
+ * the end, so that rank 0 does not idle while a worker still works through
+ * a full queue (with a fixed depth of 8, rank 0 idled at the end of every
+ * sweep while the worker ran up to 7 more variants).  Shares count
+ * variants, not their cost: when the last variants are the most expensive
+ * (bench_sweep's training sweep), a worker that holds cheap ones still
+ * runs out while rank 0 runs an expensive one (~0.3-0.5 s per sweep there).
+ * Results are sent with MPI_Isend for the same reason as the queue.  Rank 0 commits each outcome as it arrives
+ * (sweep_commit: one transaction per variant), so killing the job loses
+ * only variants in flight.
  *
  * Rank 0's own share: with 2 ranks it also runs variants between messages
  * (otherwise half the machine would idle); with 3 or more it only
  * coordinates, since a commit or a message delayed by its own 100 ms
  * variant would stall every worker waiting on it.
+ *
+ * Waiting: a rank with nothing to do polls (MPI_Iprobe, MPI_Test) and
+ * sleeps between polls, 10 us doubling to 1 ms, instead of calling
+ * MPI_Probe or MPI_Wait, which in Open MPI spin on the core: on a machine
+ * with as many cores as ranks a spinning rank steals the core of a rank
+ * that has work (mpirun, other jobs, --oversubscribe).  At most 1 ms of
+ * latency per wait, against variants of tens of milliseconds.  Open MPI's
+ * own collective waits (MPI_Init, MPI_Allreduce, MPI_Finalize) are asked
+ * to yield the core (mpi_yield_when_idle) unless the user chose.
  *
  * Determinism: a variant's outcome depends only on the sweep and the
  * variant (seeds come from the master seed and the replication, never the
@@ -42,10 +57,24 @@
 #include "sim/plan/sweep.h"
 #include "sim/store/store.h"
 
-/* Variants in flight per worker. */
+/* Most variants in flight per worker. */
 #define MPI_POOL_DEPTH 8
 
 typedef struct mpi_pool mpi_pool_t;
+
+/* Where one rank's time went between the start and the end of
+ * mpi_pool_coordinate or mpi_pool_work (wall-clock seconds, CLOCK_MONOTONIC;
+ * never part of any output a sweep stores or prints as its result). */
+typedef struct mpi_pool_times {
+    size_t variants;  /* variants this rank ran */
+    double span_s;    /* the whole call */
+    double run_s;     /* running variants (sweep_run_variant) */
+    double commit_s;  /* rank 0: receiving, parsing and committing outcomes */
+    double wait_s;    /* waiting for work (workers) or results (rank 0) */
+    double send_s;    /* workers: waiting for a result slot to be free */
+    double tail_s;    /* from the end of its last variant to the end of the
+                         call (the whole call when it ran none) */
+} mpi_pool_times_t;
 
 /* Whether this process looks started by an MPI launcher: mpirun (Open MPI:
  * OMPI_COMM_WORLD_SIZE), MPICH's Hydra or Slurm's PMI2 (PMI_SIZE), or
@@ -92,6 +121,10 @@ sim_err_t mpi_pool_coordinate(mpi_pool_t *p, const sweep_t *sw, sim_store_t *st,
 /* Ranks > 0: run the variants rank 0 sends until it says stop.  Returns
  * SIM_OK, SIM_ERR_NOMEM (after telling rank 0), SIM_ERR_LIB. */
 sim_err_t mpi_pool_work(mpi_pool_t *p, const sweep_t *sw, sim_diag_t *diag);
+
+/* This rank's times, filled by mpi_pool_coordinate or mpi_pool_work
+ * (zero before).  Owned by p. */
+const mpi_pool_times_t *mpi_pool_times(const mpi_pool_t *p);
 
 /* End every rank now with status (MPI_Abort); does not return. */
 void mpi_pool_abort(mpi_pool_t *p, int status);

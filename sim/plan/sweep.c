@@ -582,6 +582,14 @@ fail:
     return err;
 }
 
+size_t sweep_share(size_t left, size_t runners, size_t most)
+{
+    size_t share = runners > 0 ? left / runners + (left % runners != 0) : left;
+    if (share > most)
+        share = most;
+    return share > 0 ? share : 1;
+}
+
 sim_err_t sweep_run_serial(const sweep_t *sw, sim_store_t *st,
                            int64_t sweep_id, const sweep_remaining_t *remaining,
                            sweep_progress_fn progress, void *ctx,

@@ -184,6 +184,17 @@ sim_err_t sweep_commit(const sweep_t *sw, sim_store_t *st, int64_t sweep_id,
                        const json_t *outcome, size_t *n_failed,
                        sim_diag_t *diag);
 
+/*
+ * How many units of work one runner of a distributed sweep may hold ahead
+ * (handed out, not yet returned) when left units are not finished and
+ * runners processes run them: ceil(left / runners), at least 1, at most
+ * most.  Guided self-scheduling (Polychronopoulos & Kuck, IEEE Trans.
+ * Computers 36(12), 1987): deep queues while much is left, so a runner
+ * never waits on its coordinator, and at most a fair share at the end, so
+ * that no runner is left holding a queue while the others idle.  Pure, O(1).
+ */
+size_t sweep_share(size_t left, size_t runners, size_t most);
+
 /* Told after each committed variant: done of total units of work. */
 typedef void (*sweep_progress_fn)(size_t done, size_t total, void *ctx);
 

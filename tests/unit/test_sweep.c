@@ -329,6 +329,73 @@ static void test_outcome_transport(void **state)
     sim_store_close(st);
 }
 
+/* sweep_share: ceil(left / runners), clamped to [1, most]. */
+static void test_share(void **state)
+{
+    (void)state;
+    assert_int_equal(sweep_share(200, 2, 8), 8);
+    assert_int_equal(sweep_share(16, 2, 8), 8);
+    assert_int_equal(sweep_share(15, 2, 8), 8);
+    assert_int_equal(sweep_share(13, 2, 8), 7);
+    assert_int_equal(sweep_share(5, 2, 8), 3);
+    assert_int_equal(sweep_share(4, 2, 8), 2);
+    assert_int_equal(sweep_share(1, 2, 8), 1);
+    assert_int_equal(sweep_share(0, 2, 8), 1);
+    assert_int_equal(sweep_share(7, 3, 8), 3);
+    assert_int_equal(sweep_share(100, 0, 8), 8);
+    assert_int_equal(sweep_share(5, 1, 0), 1);
+}
+
+/*
+ * The end of a 2-rank sweep in lockstep: every variant costs one tick,
+ * rank 0 runs one of its own per tick and between them takes the worker's
+ * results and tops it up to `share(left)` (mpi_pool_coordinate).  Returns
+ * the ticks rank 0 idles at the end while the worker still works; *starved
+ * receives the ticks the worker idled while work was left unassigned.
+ */
+static int lockstep_tail(size_t n, bool guided, int *starved)
+{
+    size_t unassigned = n, queued = 0, done = 0;
+    int tail = 0;
+    *starved = 0;
+    for (;;) {
+        size_t share = guided ? sweep_share(n - done, 2, 8) : 8;
+        while (queued < share && unassigned > 0) {
+            queued++;
+            unassigned--;
+        }
+        if (unassigned == 0 && queued == 0)
+            return tail;
+        if (unassigned > 0) {
+            unassigned--;
+            done++;
+        } else {
+            tail++;
+        }
+        if (queued > 0) {
+            queued--;
+            done++;
+        } else if (unassigned > 0) {
+            (*starved)++;
+        }
+    }
+}
+
+/* Guided shares leave rank 0 at most one variant of idling at the end of a
+ * sweep and never starve the worker; a fixed depth of 8 leaves ~7. */
+static void test_share_tail(void **state)
+{
+    (void)state;
+    for (size_t n = 1; n <= 300; n++) {
+        int starved = 0;
+        int tail = lockstep_tail(n, true, &starved);
+        assert_true(tail <= 1);
+        assert_int_equal(starved, 0);
+    }
+    int starved = 0;
+    assert_true(lockstep_tail(200, false, &starved) >= 6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +404,8 @@ int main(void)
         cmocka_unit_test(test_validation_up_front),
         cmocka_unit_test(test_resume),
         cmocka_unit_test(test_outcome_transport),
+        cmocka_unit_test(test_share),
+        cmocka_unit_test(test_share_tail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
