@@ -241,7 +241,21 @@ static sim_err_t validate_training(cli_session_t *s, const char *path, double to
     sim_err_t verdict = sim_train_validate_csv(path, tolerance, &v, &s->diag);
     sim_err_t err = verdict;
     if (verdict == SIM_OK || verdict == SIM_ERR_CHECK) {
-        err = sim_train_validation_json(v, s->result);
+        pairs_t q;
+        memset(&q, 0, sizeof q);
+        err = pairs_alloc(&q, (size_t)v->n)
+                  ? SIM_OK
+                  : sim_diag_set(&s->diag, SIM_ERR_NOMEM, NULL, 0, NULL, NULL);
+        for (size_t i = 0; err == SIM_OK && i < q.n; i++) {
+            q.group[i] = "iteration time (s)";
+            q.pred[i] = v->rows[i].predicted_s;
+            q.meas[i] = v->rows[i].published_s;
+        }
+        if (err == SIM_OK)
+            err = store_pairs(s, q.n, q.group, q.pred, q.meas);
+        pairs_free(&q);
+        if (err == SIM_OK)
+            err = sim_train_validation_json(v, s->result);
         if (err == SIM_OK && !s->common.json)
             err = sim_train_validation_print(v, stdout);
         if (err == SIM_OK && verdict == SIM_ERR_CHECK)

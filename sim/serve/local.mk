@@ -62,7 +62,9 @@ EXTRA_DIST += workloads/validation/serving/SOURCE.md \
 	workloads/validation/serving/vllm-RTXPRO6000-llama3-8b.csv \
 	workloads/validation/serving/vllm-RTXPRO6000-qwen3-32b.csv \
 	workloads/validation/serving/llmservingsim-rtx4090-bf16-gemm.csv \
-	workloads/validation/serving/llmservingsim-rtxpro6000-bf16-gemm.csv
+	workloads/validation/serving/llmservingsim-rtxpro6000-bf16-gemm.csv \
+	workloads/validation/serving/llmservingsim-rtxpro6000-allreduce-20260908.csv \
+	workloads/validation/serving/llmservingsim-rtxpro6000-allreduce-20260926.csv
 # The timings the shipped H20 profile was fitted on (its embed line is with
 # the other profiles in sim/compute/local.mk; test_serve_validate refits it).
 EXTRA_DIST += workloads/profiles/pipeweave-h20-fp8.csv

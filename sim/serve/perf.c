@@ -78,6 +78,63 @@ double sim_serve_tp_allreduce_s(double bytes, int k, double bw,
     return 2.0 * (double)(k - 1) / (double)k * bytes / bw + latency_s;
 }
 
+sim_err_t sim_serve_ar_curve_check(const sim_serve_ar_curve_t *c,
+                                   sim_diag_t *diag)
+{
+    if (c->n == 0)
+        return SIM_OK;
+    if (c->n < 1 || c->n > SIM_SERVE_AR_MAX || c->ranks < 2)
+        return sim_diag_set(diag, SIM_ERR_RANGE, NULL, 0, "service.ar_curve",
+                            "an all-reduce curve needs 1 to %d samples "
+                            "measured on >= 2 ranks (got %d samples, %d "
+                            "ranks)",
+                            SIM_SERVE_AR_MAX, c->n, c->ranks);
+    for (int i = 0; i < c->n; i++)
+        if (!(c->bytes[i] > 0.0 && isfinite(c->bytes[i]) && c->s[i] > 0.0 &&
+              isfinite(c->s[i])) ||
+            (i > 0 && !(c->bytes[i] > c->bytes[i - 1])))
+            return sim_diag_set(diag, SIM_ERR_RANGE, NULL, 0,
+                                "service.ar_curve",
+                                "all-reduce sample %d: bytes must be > 0 "
+                                "and strictly ascending, times > 0 "
+                                "(bytes %g, %g s)",
+                                i + 1, c->bytes[i], c->s[i]);
+    return SIM_OK;
+}
+
+double sim_serve_ar_curve_s(const sim_serve_ar_curve_t *c, double bytes)
+{
+    int n = c->n;
+    if (n == 1 || bytes <= c->bytes[0])
+        return c->s[0];
+    if (bytes >= c->bytes[n - 1]) {
+        double slope = (c->s[n - 1] - c->s[n - 2]) /
+                       (c->bytes[n - 1] - c->bytes[n - 2]);
+        return c->s[n - 1] + (slope > 0.0 ? slope : 0.0) *
+                                 (bytes - c->bytes[n - 1]);
+    }
+    int lo = 0, hi = n - 1; /* bytes[lo] < bytes < bytes[hi] or equal */
+    while (hi - lo > 1) {
+        int mid = lo + (hi - lo) / 2;
+        if (c->bytes[mid] <= bytes)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    double f = (bytes - c->bytes[lo]) / (c->bytes[hi] - c->bytes[lo]);
+    return c->s[lo] + f * (c->s[hi] - c->s[lo]);
+}
+
+double sim_serve_perf_allreduce_s(const sim_serve_perf_t *p, double bytes)
+{
+    if (p->tp <= 1 || !(bytes > 0.0))
+        return 0.0;
+    if (p->ar_curve.n > 0 && p->ar_curve.ranks == p->tp)
+        return sim_serve_ar_curve_s(&p->ar_curve, bytes);
+    return sim_serve_tp_allreduce_s(bytes, p->tp, p->nvlink_bw,
+                                    p->nvlink_latency_s);
+}
+
 /*
  * Why a fitted FP8 e_max may raise the BF16 one.  In the tile model
  * (sim/compute/fit.h) a k-step is 128 bytes of K for both dtypes and e_max
@@ -186,8 +243,7 @@ static double dense_layer_s(const sim_serve_perf_t *p, int64_t t)
     if (norm < 0.0)
         return -1.0;
     layer += 2.0 * norm;
-    layer += 2.0 * sim_serve_tp_allreduce_s((double)t * (double)m->hidden * ACT_BYTES, k,
-                                            p->nvlink_bw, p->nvlink_latency_s);
+    layer += 2.0 * sim_serve_perf_allreduce_s(p, (double)t * (double)m->hidden * ACT_BYTES);
     return layer;
 }
 

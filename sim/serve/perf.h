@@ -16,10 +16,15 @@
  *   per-layer sum, plus the LM head over the sequences that emit a token,
  *   plus a fixed per-step overhead.
  *
- * The all-reduce time sits behind one function (sim_serve_tp_allreduce_s):
+ * The all-reduce time sits behind one function (sim_serve_perf_allreduce_s):
+ * a curve of all-reduce times measured on the replica's own TP group when
+ * one is given (sim_serve_ar_curve_t, interpolated between its sizes), else
  * a ring, 2(k−1)/k · bytes / bw + latency (Patarasuk & Yuan, "Bandwidth
  * optimal all-reduce algorithms", JPDC 2009); the collective model will
- * replace it.
+ * replace the ring.  Why a curve: one α-β pair cannot follow NCCL across
+ * its protocol changes (a PCIe pair measured 16 us at 10 KiB, 43 us at
+ * 544 KiB and 1.31 ms at 20 MiB: no single latency and bandwidth fit all
+ * three within 25%), and a TP step's all-reduces span that whole range.
  *
  * Assumes: a dense decoder-only transformer with a gated (SwiGLU) MLP and
  * untied embeddings unless gated_ffn / tied say otherwise; activations and
@@ -56,6 +61,31 @@ sim_err_t sim_serve_model_check(const sim_serve_model_t *m,
 /* Parameters of m (m->params when set, else counted from the shape). */
 double sim_serve_model_params(const sim_serve_model_t *m);
 
+/*
+ * Measured all-reduce times of one TP group: n samples (n <=
+ * SIM_SERVE_AR_MAX) of bytes (each rank's input, strictly ascending) and
+ * seconds, taken on `ranks` GPUs.  n == 0: no curve.  Plain value.
+ */
+#define SIM_SERVE_AR_MAX 48
+typedef struct sim_serve_ar_curve {
+    int n;
+    int ranks;
+    double bytes[SIM_SERVE_AR_MAX];
+    double s[SIM_SERVE_AR_MAX];
+} sim_serve_ar_curve_t;
+
+/* Check a curve: n in [1, SIM_SERVE_AR_MAX], ranks >= 2, bytes > 0 and
+ * strictly ascending, times > 0 and finite.  n == 0 passes (no curve).
+ * Returns SIM_OK or SIM_ERR_RANGE (key "service.ar_curve"). */
+sim_err_t sim_serve_ar_curve_check(const sim_serve_ar_curve_t *c,
+                                   sim_diag_t *diag);
+
+/* Seconds of one all-reduce of `bytes` per rank on c (n >= 1): linear
+ * between the two samples around bytes; below the smallest sample, its
+ * time (the latency floor); above the largest, the last segment's slope
+ * continued (its bandwidth; a falling last segment is held flat).  O(log n). */
+double sim_serve_ar_curve_s(const sim_serve_ar_curve_t *c, double bytes);
+
 /* The performance context of one replica.  Plain value. */
 typedef struct sim_serve_perf {
     sim_serve_model_t model;
@@ -64,6 +94,9 @@ typedef struct sim_serve_perf {
     sim_compute_dtype_t dtype;  /* GEMM / weight dtype */
     double nvlink_bw;           /* bytes/s per GPU per direction */
     double nvlink_latency_s;    /* per all-reduce */
+    sim_serve_ar_curve_t ar_curve; /* measured all-reduce times; used
+                                      instead of the ring when its ranks
+                                      == tp (n == 0: none) */
     double step_overhead_s;     /* fixed cost per iteration (scheduler) */
 } sim_serve_perf_t;
 
@@ -107,6 +140,11 @@ int sim_serve_perf_half_from_fp8(sim_compute_profile_t *p);
  * 0 when k <= 1 or bytes <= 0.  O(1). */
 double sim_serve_tp_allreduce_s(double bytes, int k, double bw,
                                 double latency_s);
+
+/* One TP all-reduce of `bytes` per rank in replica p: 0 when p->tp <= 1
+ * or bytes <= 0; p->ar_curve when it holds samples measured on p->tp
+ * ranks; else the ring on nvlink_bw / nvlink_latency_s.  O(log n). */
+double sim_serve_perf_allreduce_s(const sim_serve_perf_t *p, double bytes);
 
 /* Seconds of one iteration (see the top of this file), or a negative
  * value when the profile lacks the dtype's peak.  O(n_prefill). */

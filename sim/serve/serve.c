@@ -98,6 +98,7 @@ static sim_serve_perf_t perf_of(const sim_serve_config_t *cfg)
     p.dtype = cfg->dtype;
     p.nvlink_bw = cfg->nvlink_bw;
     p.nvlink_latency_s = cfg->nvlink_latency_s;
+    p.ar_curve = cfg->ar_curve;
     p.step_overhead_s = cfg->step_overhead_s;
     return p;
 }
@@ -173,6 +174,9 @@ sim_err_t sim_serve_config_check(const sim_serve_config_t *cfg,
           "tp > 1 needs an NVLink bandwidth");
     RANGE(cfg->step_overhead_s >= 0.0 && cfg->nvlink_latency_s >= 0.0,
           "service.step_overhead", "overheads must be >= 0");
+    e = sim_serve_ar_curve_check(&cfg->ar_curve, diag);
+    if (e != SIM_OK)
+        return e;
     if (sim_serve_config_kv_blocks(cfg) < 1)
         return sim_diag_set(diag, SIM_ERR_INFEASIBLE, NULL, 0,
                             "service.tp",

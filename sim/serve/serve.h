@@ -98,6 +98,10 @@ typedef struct sim_serve_config {
     double gpu_mem_bytes;        /* HBM per GPU */
     double nvlink_bw;            /* bytes/s per GPU per direction */
     double nvlink_latency_s;     /* per all-reduce */
+    sim_serve_ar_curve_t ar_curve; /* measured all-reduce times of the TP
+                                    group, used instead of nvlink_bw /
+                                    latency when ar_curve.ranks == tp
+                                    (perf.h); n == 0: none */
     int tp;                      /* GPUs per replica */
     int replicas;
     sim_compute_dtype_t dtype;   /* weights / GEMMs */

@@ -12,10 +12,12 @@
  *
  * PCIe-only GPUs outside the catalog (the RTX cards of the vLLM runs):
  * their GEMM curve is fitted on the row's gemm_csv (kernel timings of that
- * card) and their tensor-parallel all-reduce runs at the row's measured
- * ar_GBps / ar_latency_us; without them, 25 GB/s effective and 20 us, an
- * assumption (NCCL over PCIe reaches a fraction of the 32-64 GB/s link).
- * Sources of those columns: workloads/validation/serving/SOURCE.md.
+ * card) and their tensor-parallel all-reduce follows the row's ar_csv
+ * (all-reduce times measured on that machine at several sizes,
+ * interpolated: perf.h) or else runs at ar_GBps / ar_latency_us; without
+ * any, 25 GB/s effective and 20 us, an assumption (NCCL over PCIe reaches
+ * a fraction of the 32-64 GB/s link).  Sources of those columns:
+ * workloads/validation/serving/SOURCE.md.
  */
 #include "sim/serve/validate.h"
 
@@ -31,7 +33,7 @@
 
 #define PCIE_AR_BW 25e9
 #define PCIE_AR_LATENCY_S 20e-6
-#define MAX_COLS 24
+#define MAX_COLS 32
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -157,6 +159,62 @@ static sim_err_t read_requests(const char *path, wl_request_t **out,
     return SIM_OK;
 }
 
+/* Read an all-reduce sample file (header with ranks, bytes, us; one
+ * sample a line, ascending bytes, one rank count) into *c. */
+static sim_err_t read_ar_curve(const char *path, sim_serve_ar_curve_t *c,
+                               sim_diag_t *diag)
+{
+    size_t len;
+    char *text = slurp(path, &len), *save = NULL;
+    int line = 0, ir = -1, ib = -1, iu = -1, nh = 0;
+    sim_err_t err = SIM_OK;
+    memset(c, 0, sizeof *c);
+    if (text == NULL)
+        return sim_diag_set(diag, SIM_ERR_IO, path, 0, NULL,
+                            "cannot read the all-reduce file");
+    for (char *ln = strtok_r(text, "\n", &save); ln != NULL && err == SIM_OK;
+         ln = strtok_r(NULL, "\n", &save)) {
+        char *col[MAX_COLS];
+        int nc = split(ln, col);
+        line++;
+        if (line == 1) {
+            nh = nc;
+            ir = col_index(col, nh, "ranks");
+            ib = col_index(col, nh, "bytes");
+            iu = col_index(col, nh, "us");
+            if (ir < 0 || ib < 0 || iu < 0)
+                err = sim_diag_set(diag, SIM_ERR_INPUT, path, 1, NULL,
+                                   "expected columns ranks, bytes, us");
+            continue;
+        }
+        if (nc < nh) {
+            err = sim_diag_set(diag, SIM_ERR_INPUT, path, line, NULL,
+                               "expected %d columns", nh);
+            break;
+        }
+        int ranks = (int)num(col[ir]);
+        if (c->n == SIM_SERVE_AR_MAX || (c->n > 0 && ranks != c->ranks)) {
+            err = sim_diag_set(diag, SIM_ERR_INPUT, path, line, "ranks",
+                               "at most %d samples, all on one rank count",
+                               SIM_SERVE_AR_MAX);
+            break;
+        }
+        c->ranks = ranks;
+        c->bytes[c->n] = num(col[ib]);
+        c->s[c->n] = num(col[iu]) * 1e-6;
+        c->n++;
+    }
+    free(text);
+    if (err == SIM_OK && c->n == 0)
+        err = sim_diag_set(diag, SIM_ERR_INPUT, path, 0, NULL,
+                           "no all-reduce samples");
+    sim_diag_t bad = SIM_DIAG_INIT;
+    if (err == SIM_OK && sim_serve_ar_curve_check(c, &bad) != SIM_OK)
+        err = sim_diag_set(diag, SIM_ERR_INPUT, path, 0, bad.key, "%s",
+                           bad.msg);
+    return err;
+}
+
 /* The median TPOT needs per-request values the result does not keep, so
  * vLLM rows report the result's tpot_p50_s (nearest rank; the measured
  * median is the interpolated one of 300 requests: a negligible gap). */
@@ -222,6 +280,20 @@ static sim_err_t predict(const char *dir, char **c, int nc, char **head,
         double ar_bw = num(COL("ar_GBps")), ar_lat = num(COL("ar_latency_us"));
         cfg.nvlink_bw = ar_bw > 0.0 ? ar_bw * 1e9 : PCIE_AR_BW;
         cfg.nvlink_latency_s = ar_lat > 0.0 ? ar_lat * 1e-6 : PCIE_AR_LATENCY_S;
+        if (*COL("ar_csv") != '\0') {
+            char apath[8200];
+            snprintf(apath, sizeof apath, "%s/%s", dir, COL("ar_csv"));
+            err = read_ar_curve(apath, &cfg.ar_curve, diag);
+            if (err != SIM_OK)
+                return err;
+            if (cfg.ar_curve.ranks != row->tp && row->tp > 1)
+                return sim_diag_set(diag, SIM_ERR_INPUT, path, row->line,
+                                    "ar_csv",
+                                    "%s was measured on %d ranks, the row "
+                                    "runs tp %d",
+                                    COL("ar_csv"), cfg.ar_curve.ranks,
+                                    row->tp);
+        }
         if (*COL("gemm_csv") != '\0') {
             char gpath[8200];
             snprintf(gpath, sizeof gpath, "%s/%s", dir, COL("gemm_csv"));

@@ -19,8 +19,11 @@
  * and capacity, SM count (sm_count), the BF16 GEMM timings its GEMM curve
  * is fitted on when the row is read (gemm_csv, path relative to the CSV;
  * sim_compute_calibrate_csv with the row's peaks), and for TP > 1 the
- * measured all-reduce link of its machine (ar_GBps, ar_latency_us; PCIe
- * default 25 GB/s, 20 us when absent).
+ * all-reduce of its machine: the times measured there at several sizes
+ * (ar_csv, path relative to the CSV, columns ranks, bytes, us; one rank
+ * count, which must equal the row's tp; interpolated, perf.h), else an
+ * α-β link (ar_GBps, ar_latency_us; PCIe default 25 GB/s, 20 us when
+ * absent).
  *
  * Calibration: one documented framework-overhead parameter, the per-
  * iteration step overhead (SIM_SERVE_VAL_STEP_OVERHEAD_S), is added to
@@ -69,6 +72,8 @@ typedef struct sim_serve_val_report {
  * are counted in n_fail, not errors), SIM_ERR_IO (unreadable file),
  * SIM_ERR_INPUT (malformed row: diag names path:line), SIM_ERR_NOTFOUND
  * (unknown model), a gemm_csv's load or fit error (diag names that file),
+ * an ar_csv that cannot be read (SIM_ERR_IO) or is malformed or measured
+ * on another rank count (SIM_ERR_INPUT; diag names the file or column),
  * SIM_ERR_NOMEM or an error of the serving run.  Cost: one serving run
  * per row plus one GEMM fit per gemm_csv row (under a second for the
  * shipped file).

@@ -184,6 +184,90 @@ static void test_single_request_times(void **state)
     assert_true(sim_serve_tp_allreduce_s(1e9, 1, 100e9, 1e-5) == 0.0);
 }
 
+/* A measured all-reduce curve: exact at its samples, linear between them,
+ * the first sample's time below, the last segment's slope above (held flat
+ * when it falls); a TP step uses it only at the rank count it was measured
+ * on; bad curves are range errors. */
+static void test_ar_curve(void **state)
+{
+    (void)state;
+    sim_serve_ar_curve_t c = {.n = 3, .ranks = 2,
+                              .bytes = {1e4, 1e6, 2e7},
+                              .s = {16e-6, 80e-6, 1300e-6}};
+    sim_diag_t d = SIM_DIAG_INIT;
+    assert_int_equal(sim_serve_ar_curve_check(&c, &d), SIM_OK);
+    for (int i = 0; i < 3; i++)
+        assert_true(sim_serve_ar_curve_s(&c, c.bytes[i]) == c.s[i]);
+    assert_close(sim_serve_ar_curve_s(&c, 5.05e5), 48e-6, 1e-12);
+    assert_true(sim_serve_ar_curve_s(&c, 10.0) == 16e-6);
+    double slope = (1300e-6 - 80e-6) / (2e7 - 1e6);
+    assert_close(sim_serve_ar_curve_s(&c, 3e7), 1300e-6 + slope * 1e7, 1e-12);
+    sim_serve_ar_curve_t one = {.n = 1, .ranks = 2, .bytes = {1e6}, .s = {5e-5}};
+    assert_true(sim_serve_ar_curve_s(&one, 1e9) == 5e-5);
+    sim_serve_ar_curve_t fall = {.n = 2, .ranks = 2, .bytes = {1e6, 2e6},
+                                 .s = {5e-5, 4e-5}};
+    assert_true(sim_serve_ar_curve_s(&fall, 1e9) == 4e-5);
+
+    /* the step: used at tp == ranks, the ring at any other tp */
+    sim_serve_config_t cfg;
+    sim_serve_config_defaults(&cfg);
+    sim_serve_perf_t pf = {.model = cfg.model, .profile = cfg.profile,
+                           .tp = 2, .dtype = SIM_COMPUTE_BF16,
+                           .nvlink_bw = 100e9, .nvlink_latency_s = 5e-6};
+    assert_true(sim_serve_perf_allreduce_s(&pf, 2e6) ==
+                sim_serve_tp_allreduce_s(2e6, 2, 100e9, 5e-6));
+    pf.ar_curve = c;
+    double bytes = 64.0 * (double)cfg.model.hidden * 2.0;
+    assert_true(sim_serve_perf_allreduce_s(&pf, bytes) ==
+                sim_serve_ar_curve_s(&c, bytes));
+    assert_true(sim_serve_perf_allreduce_s(&pf, 0.0) == 0.0);
+    int64_t chunk = 64, ctx = 64;
+    sim_serve_batch_shape_t b = {0, 0, 1, &chunk, &ctx, 1};
+    double with_curve = sim_serve_step_time(&pf, &b);
+    pf.ar_curve.n = 0;
+    pf.nvlink_bw = 1e30;
+    pf.nvlink_latency_s = 0.0;
+    double free_ar = sim_serve_step_time(&pf, &b);
+    assert_close(with_curve - free_ar,
+                 2.0 * (double)cfg.model.layers * sim_serve_ar_curve_s(&c, bytes),
+                 1e-6);
+    pf.ar_curve = c;
+    pf.tp = 4;
+    pf.nvlink_bw = 100e9;
+    pf.nvlink_latency_s = 5e-6;
+    assert_true(sim_serve_perf_allreduce_s(&pf, bytes) ==
+                sim_serve_tp_allreduce_s(bytes, 4, 100e9, 5e-6));
+    pf.tp = 1;
+    assert_true(sim_serve_perf_allreduce_s(&pf, bytes) == 0.0);
+
+    /* bad curves */
+    sim_serve_ar_curve_t bad = c;
+    bad.bytes[2] = bad.bytes[1];
+    assert_int_equal(sim_serve_ar_curve_check(&bad, &d), SIM_ERR_RANGE);
+    assert_string_equal(d.key, "service.ar_curve");
+    bad = c;
+    bad.s[0] = 0.0;
+    sim_diag_clear(&d);
+    assert_int_equal(sim_serve_ar_curve_check(&bad, &d), SIM_ERR_RANGE);
+    bad = c;
+    bad.ranks = 1;
+    sim_diag_clear(&d);
+    assert_int_equal(sim_serve_ar_curve_check(&bad, &d), SIM_ERR_RANGE);
+    bad = c;
+    bad.n = SIM_SERVE_AR_MAX + 1;
+    sim_diag_clear(&d);
+    assert_int_equal(sim_serve_ar_curve_check(&bad, &d), SIM_ERR_RANGE);
+    sim_serve_ar_curve_t none = {0};
+    assert_int_equal(sim_serve_ar_curve_check(&none, NULL), SIM_OK);
+    cfg.tp = 2;
+    cfg.ar_curve = c;
+    sim_diag_clear(&d);
+    assert_int_equal(sim_serve_config_check(&cfg, &d), SIM_OK);
+    cfg.ar_curve.s[1] = -1.0;
+    assert_int_equal(sim_serve_config_check(&cfg, &d), SIM_ERR_RANGE);
+    assert_string_equal(d.key, "service.ar_curve");
+}
+
 static void test_mm1(void **state)
 {
     (void)state;
@@ -656,6 +740,7 @@ int main(void)
         cmocka_unit_test(test_prefix_cache),
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_metrics_helpers),
+        cmocka_unit_test(test_ar_curve),
         cmocka_unit_test(test_key_tables),
         cmocka_unit_test(test_disagg_single_request),
         cmocka_unit_test(test_disagg_decode_admission),

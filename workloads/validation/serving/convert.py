@@ -15,7 +15,8 @@ prompt, output); measured TTFT = first_token_ts - queued_ts, TPOT =
 (last_token_ts - first_token_ts) / (output - 1), medians over requests.
 GPUs outside the catalog carry their own description (peak_bf16_tflops,
 hbm_GBps, mem_GB, sm_count, the BF16 GEMM timings gemm_csv their GEMM
-curve is fitted on, and for TP > 1 the measured all-reduce link ar_GBps,
+curve is fitted on, and for TP > 1 the all-reduce times ar_csv measured on
+that machine at several sizes, or else an all-reduce link ar_GBps,
 ar_latency_us; sources in SOURCE.md)."""
 import glob, json, os, statistics, sys
 
@@ -23,15 +24,15 @@ root = sys.argv[1]
 MODELS = {"Qwen2.5-14B": "qwen2.5-14b", "Qwen3-32B": "qwen3-32b",
           "Llama-3.1-70B": "llama3-70b", "Llama-3.1-8B": "llama3-8b"}
 # Devices outside the catalog: dense BF16 tensor peak (FP32 accumulate),
-# memory bandwidth, capacity, SM count, GEMM timings and all-reduce link
-# (GB/s, us); see SOURCE.md.
-EXTRA = {"RTX4090": (165.2, 1008, 25.25, 128, "llmservingsim-rtx4090-bf16-gemm.csv", 0, 0),
+# memory bandwidth, capacity, SM count, GEMM timings, all-reduce link
+# (GB/s, us; 0 = none) and measured all-reduce times; see SOURCE.md.
+EXTRA = {"RTX4090": (165.2, 1008, 25.25, 128, "llmservingsim-rtx4090-bf16-gemm.csv", 0, 0, ""),
          "RTXPRO6000": (467.8, 1597.6, 101.97, 188, "llmservingsim-rtxpro6000-bf16-gemm.csv",
-                        36.92, 13.32)}
+                        0, 0, "llmservingsim-rtxpro6000-allreduce-20260908.csv")}
 print("kind,name,gpu,model,tp,batch,prompt_tokens,output_tokens,"
       "max_num_seqs,max_batched_tokens,kv_blocks,requests_file,"
       "measured_e2e_s,measured_ttft_p50_s,measured_tpot_p50_s,"
-      "peak_bf16_tflops,hbm_GBps,mem_GB,sm_count,gemm_csv,ar_GBps,ar_latency_us")
+      "peak_bf16_tflops,hbm_GBps,mem_GB,sm_count,gemm_csv,ar_GBps,ar_latency_us,ar_csv")
 for path in sorted(glob.glob(os.path.join(root, "pipeweave/e2e/real/e2e_*.jsonl"))):
     base = os.path.basename(path)[4:-6]
     tp, gpu = 1, base
@@ -53,12 +54,12 @@ for path in sorted(glob.glob(os.path.join(root, "pipeweave/e2e/real/e2e_*.jsonl"
         b = r0["batch_size"]
         print(f"static,{gpu}-tp{tp}-{name},{gpu},{MODELS[model]},{tp},{b},"
               f"{round(r0['total_prefill_tokens'] / b)},{r0['output_len']},"
-              f"{b},0,0,,{med:.6f},,,0,0,0,0,,0,0")
+              f"{b},0,0,,{med:.6f},,,0,0,0,0,,0,0,")
 for meta in sorted(glob.glob(os.path.join(root, "llmservingsim-vllm-runs/*/*/vllm_meta.json"))):
     d = os.path.dirname(meta)
     hw, model = d.split(os.sep)[-2], d.split(os.sep)[-1]
     if model not in MODELS:
-        continue  # MoE (Qwen3-30B-A3B) and Qwen3-32B-on-TP2 skipped: see SOURCE.md
+        continue  # MoE (Qwen3-30B-A3B) skipped: see SOURCE.md
     m = json.load(open(meta))
     kw = m["engine_kwargs"]
     reqs = [json.loads(l) for l in open(os.path.join(d, "vllm_requests.jsonl")) if l.strip()]
@@ -73,7 +74,7 @@ for meta in sorted(glob.glob(os.path.join(root, "llmservingsim-vllm-runs/*/*/vll
     tpot = statistics.median((r["last_token_ts"] - r["first_token_ts"]) / (r["output_toks"] - 1)
                              for r in reqs if r["output_toks"] > 1)
     kv = m.get("kv_cache", {}).get("num_gpu_blocks", 0) if isinstance(m.get("kv_cache"), dict) else 0
-    pk, bw, mem, sms, gcsv, arbw, arlat = EXTRA[hw]
+    pk, bw, mem, sms, gcsv, arbw, arlat, arcsv = EXTRA[hw]
     print(f"vllm,{hw}-{MODELS[model]},{hw},{MODELS[model]},{kw['tensor_parallel_size']},0,0,0,"
           f"{kw['max_num_seqs']},{kw['max_num_batched_tokens']},{kv},{fname},,"
-          f"{ttft:.6f},{tpot:.6f},{pk},{bw},{mem},{sms},{gcsv},{arbw},{arlat}")
+          f"{ttft:.6f},{tpot:.6f},{pk},{bw},{mem},{sms},{gcsv},{arbw},{arlat},{arcsv}")
