@@ -14,11 +14,11 @@
  * a full queue (with a fixed depth of 8, rank 0 idled at the end of every
  * sweep while the worker ran up to 7 more variants).  Shares count
  * variants, not their cost: when the last variants are the most expensive
- * (bench_sweep's training sweep), a worker that holds cheap ones still
- * runs out while rank 0 runs an expensive one (~0.3-0.5 s per sweep there).
- * Results are sent with MPI_Isend for the same reason as the queue.  Rank 0 commits each outcome as it arrives
- * (sweep_commit: one transaction per variant), so killing the job loses
- * only variants in flight.
+ * (bench_sweep's training sweep), a worker that holds cheap ones can still
+ * run out while rank 0 runs an expensive one (~0.1-0.3 s per sweep there).
+ * Results are sent with MPI_Isend for the same reason as the queue.  Rank
+ * 0 commits each outcome as it arrives (sweep_commit: one transaction per
+ * variant), so killing the job loses only variants in flight.
  *
  * Rank 0's own share: with 2 ranks it also runs variants between messages
  * (otherwise half the machine would idle); with 3 or more it only
@@ -57,8 +57,11 @@
 #include "sim/plan/sweep.h"
 #include "sim/store/store.h"
 
-/* Most variants in flight per worker. */
-#define MPI_POOL_DEPTH 8
+/* Most variants in flight per worker: enough cheap variants (~10 ms in the
+ * training sweep of bench_sweep) to keep a worker busy while rank 0 runs
+ * one of the expensive ones (~0.3 s) and cannot answer; 8 left the worker
+ * waiting ~0.5 s per 200-variant sweep, 32 ~0.1-0.3 s. */
+#define MPI_POOL_DEPTH 32
 
 typedef struct mpi_pool mpi_pool_t;
 
