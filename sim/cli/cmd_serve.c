@@ -161,6 +161,7 @@ static sim_err_t config_from(const cfg_scenario_t *sc, uint64_t seed,
     cfg->kind = (wl_req_kind_t)cfg_get_enum(sc, "service.kind");
     cfg->tp = (int)cfg_get_int(sc, "service.tp");
     cfg->replicas = (int)cfg_get_int(sc, "service.replicas");
+    cfg->ep = (int)cfg_get_int(sc, "service.ep");
     cfg->dtype = cfg_get_enum(sc, "service.dtype") == 1 ? SIM_COMPUTE_FP8
                                                         : SIM_COMPUTE_BF16;
     cfg->max_num_seqs = cfg_get_int(sc, "service.max_num_seqs");

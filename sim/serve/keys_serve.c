@@ -26,7 +26,8 @@ const cfg_key_t sim_serve_keys_service[] = {
      "llm (continuous batching) or fixed-work (diffusion: GPU-seconds per "
      "request, batched)"},
     {"service", "model", CFG_STRING, "llama3-8b", 0, 0, NULL, 0,
-     "model shape: llama3-8b, llama3-70b, llama2-7b (shapes from the "
+     "model shape: llama3-8b, llama3-70b, llama2-7b, qwen2.5-14b, "
+     "qwen3-32b, qwen3-30b-a3b (MoE: 128 experts, top-8) (shapes from the "
      "models' Hugging Face config.json)"},
     {"service", "gpu", CFG_STRING, "H100", 0, 0, NULL, 0,
      "GPU type from the hardware catalog"},
@@ -34,6 +35,12 @@ const cfg_key_t sim_serve_keys_service[] = {
      "tensor-parallel GPUs per replica"},
     {"service", "replicas", CFG_INT, "1", 1, 1000000, NULL, 0,
      "model replicas"},
+    {"service", "ep", CFG_INT, "1", 1, 64, NULL, 0,
+     "expert parallelism across data-parallel replicas (vLLM "
+     "data_parallel_size with enable_expert_parallel): groups of ep "
+     "replicas share an MoE model's experts and step in lockstep, two "
+     "all-to-alls per MoE layer; needs an MoE model, tp = 1, a fixed fleet "
+     "and replicas a multiple of ep"},
     {"service", "dtype", CFG_ENUM, "bf16", 0, 0, sim_serve_dtypes, 0,
      "weight and GEMM data type (KV cache stays BF16)"},
     {"service", "max_num_seqs", CFG_INT, "256", 1, 1000000, NULL, 0,

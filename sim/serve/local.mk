@@ -27,9 +27,11 @@ EMBED_FILES += \
 EXTRA_DIST += workloads/traces/serving/SOURCE.md
 
 check_PROGRAMS += tests/unit/test_traffic tests/unit/test_serve \
-	tests/unit/test_autoscale tests/unit/test_serve_validate
+	tests/unit/test_autoscale tests/unit/test_serve_validate \
+	tests/unit/test_serve_moe
 TESTS += tests/unit/test_traffic tests/unit/test_serve \
-	tests/unit/test_autoscale tests/unit/test_serve_validate
+	tests/unit/test_autoscale tests/unit/test_serve_validate \
+	tests/unit/test_serve_moe
 tests_unit_test_traffic_SOURCES = tests/unit/test_traffic.c tests/unit/assert_close.h
 tests_unit_test_traffic_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_traffic_LDADD = $(TEST_LIBS)
@@ -50,6 +52,9 @@ EXTRA_DIST += tests/cli_serve.sh \
 	workloads/scenarios/aigc-spike.ini workloads/scenarios/diurnal-chat.ini \
 	workloads/scenarios/code-assist.ini workloads/scenarios/long-context.ini \
 	workloads/scenarios/disagg-long-context.ini
+tests_unit_test_serve_moe_SOURCES = tests/unit/test_serve_moe.c tests/unit/assert_close.h
+tests_unit_test_serve_moe_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_serve_moe_LDADD = $(TEST_LIBS)
 tests_unit_test_serve_validate_SOURCES = tests/unit/test_serve_validate.c tests/unit/assert_close.h
 tests_unit_test_serve_validate_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_serve_validate_LDADD = $(TEST_LIBS)
@@ -61,6 +66,7 @@ EXTRA_DIST += workloads/validation/serving/SOURCE.md \
 	workloads/validation/serving/vllm-RTX4090-llama3-8b.csv \
 	workloads/validation/serving/vllm-RTXPRO6000-llama3-8b.csv \
 	workloads/validation/serving/vllm-RTXPRO6000-qwen3-32b.csv \
+	workloads/validation/serving/vllm-RTXPRO6000-qwen3-30b-a3b.csv \
 	workloads/validation/serving/llmservingsim-rtx4090-bf16-gemm.csv \
 	workloads/validation/serving/llmservingsim-rtxpro6000-bf16-gemm.csv \
 	workloads/validation/serving/llmservingsim-rtxpro6000-allreduce-20260908.csv \

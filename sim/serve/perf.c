@@ -7,6 +7,21 @@
  * intermediate_size, vocab_size), meta-llama/Llama-2-7b-hf,
  * Qwen/Qwen2.5-14B and Qwen/Qwen3-32B (head_dim 128 from config.json;
  * Qwen3's 64 x 128 query width exceeds its hidden size 5120).
+ *
+ * qwen3-30b-a3b (MoE): Qwen/Qwen3-30B-A3B(-Instruct-2507) config.json —
+ * num_hidden_layers 48, hidden_size 2048, num_attention_heads 32,
+ * num_key_value_heads 4, head_dim 128, num_experts 128,
+ * num_experts_per_tok 8, moe_intermediate_size 768, vocab_size 151936,
+ * tie_word_embeddings false, decoder_sparse_step 1 with no mlp_only_layers
+ * (every layer is MoE, no shared expert).  Heads, KV heads, vocab and
+ * intermediate_size 6144 as LLMServingSim's profiler records them for this
+ * model (profiler/perf/RTXPRO6000/Qwen/Qwen3-30B-A3B-Instruct-2507/bf16/
+ * meta.yaml, hf_overrides); the rest from public copies of the config
+ * found through the project's search tool, and 48 layers, 32 Q / 4 KV
+ * heads, 128 experts with 8 active from the model card.  The
+ * counted size, 30.53 B total and 3.35 B active, matches the model card's
+ * 30.5 B / 3.3 B.  ffn_hidden holds intermediate_size (6144 = 8 × 768);
+ * no layer uses it, it only sizes the activation reserve.
  */
 #include "sim/serve/perf.h"
 
@@ -21,11 +36,13 @@
 #define ACT_BYTES 2.0 /* BF16 activations and KV cache */
 
 static const sim_serve_model_t builtin[] = {
-    {"llama3-8b", 32, 4096, 32, 8, 128, 14336, 128256, 1, 0, 0.0},
-    {"llama3-70b", 80, 8192, 64, 8, 128, 28672, 128256, 1, 0, 0.0},
-    {"llama2-7b", 32, 4096, 32, 32, 128, 11008, 32000, 1, 0, 0.0},
-    {"qwen2.5-14b", 48, 5120, 40, 8, 128, 13824, 152064, 1, 0, 0.0},
-    {"qwen3-32b", 64, 5120, 64, 8, 128, 25600, 151936, 1, 0, 0.0},
+    {"llama3-8b", 32, 4096, 32, 8, 128, 14336, 128256, 1, 0, 0.0, 0, 0, 0},
+    {"llama3-70b", 80, 8192, 64, 8, 128, 28672, 128256, 1, 0, 0.0, 0, 0, 0},
+    {"llama2-7b", 32, 4096, 32, 32, 128, 11008, 32000, 1, 0, 0.0, 0, 0, 0},
+    {"qwen2.5-14b", 48, 5120, 40, 8, 128, 13824, 152064, 1, 0, 0.0, 0, 0, 0},
+    {"qwen3-32b", 64, 5120, 64, 8, 128, 25600, 151936, 1, 0, 0.0, 0, 0, 0},
+    {"qwen3-30b-a3b", 48, 2048, 32, 4, 128, 6144, 151936, 1, 0, 0.0,
+     128, 8, 768},
 };
 
 sim_err_t sim_serve_model_builtin(const char *name, sim_serve_model_t *out,
@@ -39,7 +56,7 @@ sim_err_t sim_serve_model_builtin(const char *name, sim_serve_model_t *out,
     return sim_diag_set(diag, SIM_ERR_NOTFOUND, NULL, 0, "service.model",
                         "unknown model '%s': built-in shapes are "
                         "llama3-8b, llama3-70b, llama2-7b, qwen2.5-14b, "
-                        "qwen3-32b",
+                        "qwen3-32b, qwen3-30b-a3b",
                         name);
 }
 
@@ -55,7 +72,34 @@ sim_err_t sim_serve_model_check(const sim_serve_model_t *m,
                             "%lld, heads %lld, kv_heads %lld)",
                             (long long)m->layers, (long long)m->hidden,
                             (long long)m->heads, (long long)m->kv_heads);
+    if (m->experts < 0 ||
+        (m->experts > 0 && !(m->top_k >= 1 && m->top_k <= m->experts &&
+                             m->expert_ffn >= 1)))
+        return sim_diag_set(diag, SIM_ERR_RANGE, NULL, 0, "service.model",
+                            "an MoE shape needs 1 <= top_k <= experts and "
+                            "expert_ffn >= 1 (experts %lld, top_k %lld, "
+                            "expert_ffn %lld)",
+                            (long long)m->experts, (long long)m->top_k,
+                            (long long)m->expert_ffn);
     return SIM_OK;
+}
+
+double sim_serve_model_expert_params(const sim_serve_model_t *m)
+{
+    if (m->experts <= 0)
+        return 0.0;
+    return (double)m->layers * (double)m->experts *
+           (m->gated_ffn ? 3.0 : 2.0) * (double)m->hidden *
+           (double)m->expert_ffn;
+}
+
+double sim_serve_moe_experts_touched(int64_t experts, int64_t top_k,
+                                     double tokens)
+{
+    if (experts <= 0 || !(tokens > 0.0))
+        return 0.0;
+    double miss = 1.0 - (double)top_k / (double)experts;
+    return (double)experts * (1.0 - pow(miss, tokens));
 }
 
 double sim_serve_model_params(const sim_serve_model_t *m)
@@ -66,6 +110,9 @@ double sim_serve_model_params(const sim_serve_model_t *m)
     double attn = h * (double)(m->heads + 2 * m->kv_heads) * hd +
                   (double)m->heads * hd * h;
     double mlp = (m->gated_ffn ? 3.0 : 2.0) * h * (double)m->ffn_hidden;
+    if (m->experts > 0) /* router + experts (per layer) */
+        mlp = h * (double)m->experts +
+              sim_serve_model_expert_params(m) / (double)m->layers;
     double emb = (m->tied_embed ? 1.0 : 2.0) * (double)m->vocab * h;
     return (double)m->layers * (attn + mlp + 2.0 * h) + emb;
 }
@@ -219,19 +266,23 @@ static double norm_s(const sim_serve_perf_t *p, int64_t rows)
 }
 
 /* The parts of one layer's time that depend only on the batch's token
- * count t: the four GEMMs, two norms and two TP all-reduces.  Negative when
- * the profile cannot price an op. */
+ * count t: the four GEMMs (for MoE: QKV, output projection and the router;
+ * the experts are in moe_experts_s), two norms, two TP all-reduces and,
+ * with EP, the dispatch and combine all-to-alls of the t tokens.
+ * Negative when the profile cannot price an op. */
 static double dense_layer_s(const sim_serve_perf_t *p, int64_t t)
 {
     const sim_serve_model_t *m = &p->model;
     int k = p->tp;
     int64_t hq = ceil_div(m->heads, k);
     int64_t hkv = ceil_div(m->kv_heads, k), ffn = ceil_div(m->ffn_hidden, k);
+    int moe = m->experts > 0;
     double g[4] = {
         gemm_s(p, t, (hq + 2 * hkv) * m->head_dim, m->hidden),
         gemm_s(p, t, m->hidden, hq * m->head_dim),
-        gemm_s(p, t, (m->gated_ffn ? 2 : 1) * ffn, m->hidden),
-        gemm_s(p, t, m->hidden, ffn),
+        moe ? gemm_s(p, t, m->experts, m->hidden)
+            : gemm_s(p, t, (m->gated_ffn ? 2 : 1) * ffn, m->hidden),
+        moe ? 0.0 : gemm_s(p, t, m->hidden, ffn),
     };
     double layer = 0.0;
     for (int i = 0; i < 4; i++) {
@@ -244,7 +295,101 @@ static double dense_layer_s(const sim_serve_perf_t *p, int64_t t)
         return -1.0;
     layer += 2.0 * norm;
     layer += 2.0 * sim_serve_perf_allreduce_s(p, (double)t * (double)m->hidden * ACT_BYTES);
+    if (moe)
+        layer += 2.0 * sim_serve_perf_alltoall_s(p, sim_serve_moe_a2a_bytes(p, t));
     return layer;
+}
+
+static int ep_of(const sim_serve_perf_t *p)
+{
+    return p->ep > 1 ? p->ep : 1;
+}
+
+/* The grouped up(+gate) and down GEMMs of `rows` rows per touched expert
+ * (whole rows). */
+static double grouped_s(const sim_serve_perf_t *p, int64_t rows,
+                        int64_t n_up, int64_t n_down, int64_t f)
+{
+    double up = gemm_s(p, rows, n_up, p->model.hidden);
+    double down = gemm_s(p, rows, n_down, f);
+    return up < 0.0 || down < 0.0 ? -1.0 : up + down;
+}
+
+/* One rank's expert GEMMs in one MoE layer when its EP group runs g
+ * tokens: a grouped GEMM (perf.h) for the up(+gate) projection and one
+ * for the down projection over its touched experts.  The touched columns
+ * round to the nearest whole one; a fractional row count per expert
+ * interpolates linearly between the whole counts around it.  Negative
+ * when the profile cannot price a GEMM. */
+static double moe_experts_s(const sim_serve_perf_t *p, int64_t g)
+{
+    const sim_serve_model_t *m = &p->model;
+    if (g <= 0 || m->experts <= 0)
+        return 0.0;
+    double ep = (double)ep_of(p);
+    double touched = sim_serve_moe_experts_touched(m->experts, m->top_k,
+                                                   (double)g) / ep;
+    double rows = (double)g * (double)m->top_k / ep / touched;
+    int64_t f = ceil_div(m->expert_ffn, p->tp);
+    int64_t n_up = llround(touched * (double)((m->gated_ffn ? 2 : 1) * f));
+    int64_t n_down = llround(touched * (double)m->hidden);
+    int64_t lo = (int64_t)floor(rows);
+    double frac = rows - (double)lo;
+    if (n_up < 1)
+        n_up = 1;
+    if (n_down < 1)
+        n_down = 1;
+    if (lo < 1) {
+        lo = 1;
+        frac = 0.0;
+    }
+    double t = grouped_s(p, lo, n_up, n_down, f);
+    if (t < 0.0 || !(frac > 0.0))
+        return t;
+    double t1 = grouped_s(p, lo + 1, n_up, n_down, f);
+    return t1 < 0.0 ? -1.0 : t + frac * (t1 - t);
+}
+
+double sim_serve_moe_weight_bytes(const sim_serve_perf_t *p,
+                                  int64_t group_tokens)
+{
+    const sim_serve_model_t *m = &p->model;
+    if (group_tokens <= 0 || m->experts <= 0)
+        return 0.0;
+    double touched = sim_serve_moe_experts_touched(m->experts, m->top_k,
+                                                   (double)group_tokens) /
+                     (double)ep_of(p);
+    return touched * (m->gated_ffn ? 3.0 : 2.0) * (double)m->hidden *
+           (double)ceil_div(m->expert_ffn, p->tp) *
+           sim_compute_dtype_bytes(p->dtype);
+}
+
+double sim_serve_moe_a2a_bytes(const sim_serve_perf_t *p, int64_t tokens)
+{
+    const sim_serve_model_t *m = &p->model;
+    int ep = ep_of(p);
+    if (ep <= 1 || tokens <= 0 || m->experts <= 0)
+        return 0.0;
+    /* P(none of a token's k experts on a given remote rank) =
+     * C(E − E/ep, k) / C(E, k) */
+    double none = 1.0, e = (double)m->experts, away = e - e / (double)ep;
+    for (int64_t i = 0; i < m->top_k; i++)
+        none *= (away - (double)i) > 0.0 ? (away - (double)i) / (e - (double)i)
+                                         : 0.0;
+    return (double)tokens * (double)m->hidden * ACT_BYTES *
+           (double)(ep - 1) * (1.0 - none);
+}
+
+double sim_serve_perf_alltoall_s(const sim_serve_perf_t *p, double bytes)
+{
+    int ep = ep_of(p);
+    if (ep <= 1 || !(bytes > 0.0))
+        return 0.0;
+    double ar_bytes = bytes * (double)ep / (2.0 * (double)(ep - 1));
+    if (p->ar_curve.n > 0 && p->ar_curve.ranks == ep)
+        return sim_serve_ar_curve_s(&p->ar_curve, ar_bytes);
+    return sim_serve_tp_allreduce_s(ar_bytes, ep, p->nvlink_bw,
+                                    p->nvlink_latency_s);
 }
 
 /* The LM head for n sequences emitting a token. */
@@ -294,6 +439,14 @@ static double step_time(const sim_serve_perf_t *p, sim_serve_step_memo_t *memo,
                          : dense_layer_s(p, t);
     if (layer < 0.0)
         return -1.0;
+    if (m->experts > 0) {
+        int64_t g = b->group_tokens > 0 ? b->group_tokens : t;
+        part = memo != NULL ? memo_get(&memo->moe, &memo->moe_cap, g, moe_experts_s, p)
+                            : moe_experts_s(p, g);
+        if (part < 0.0)
+            return -1.0;
+        layer += part;
+    }
     if (b->n_decode > 0) {
         part = attn_s(p, b->n_decode, 1,
                       ceil_div(b->decode_ctx_sum, b->n_decode), 1);
@@ -332,7 +485,20 @@ void sim_serve_step_memo_destroy(sim_serve_step_memo_t *memo)
         return;
     free(memo->dense);
     free(memo->head);
+    free(memo->moe);
     memset(memo, 0, sizeof *memo);
+}
+
+double sim_serve_weight_bytes_per_gpu(const sim_serve_perf_t *p)
+{
+    const sim_serve_model_t *m = &p->model;
+    double params = sim_serve_model_params(m);
+    double bytes = sim_compute_dtype_bytes(p->dtype);
+    if (m->experts <= 0 || ep_of(p) <= 1)
+        return params * bytes / (double)p->tp;
+    double experts = sim_serve_model_expert_params(m);
+    return ((params - experts) + experts / (double)ep_of(p)) * bytes /
+           (double)p->tp;
 }
 
 double sim_serve_kv_bytes_per_token(const sim_serve_model_t *m, int tp)
@@ -347,8 +513,7 @@ int64_t sim_serve_kv_blocks(const sim_serve_perf_t *p, double mem_bytes,
                             int64_t block_tokens)
 {
     const sim_serve_model_t *m = &p->model;
-    double weights = sim_serve_model_params(m) *
-                     sim_compute_dtype_bytes(p->dtype) / (double)p->tp;
+    double weights = sim_serve_weight_bytes_per_gpu(p);
     if (act_reserve_bytes < 0.0)
         act_reserve_bytes = (double)max_batched_tokens *
                             (4.0 * (double)m->hidden +

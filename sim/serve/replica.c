@@ -13,8 +13,18 @@
  * replica it arrives with ctx = prompt − 1, so its first step there is
  * one decode token that emits the first output token.
  *
- * Invariant: while busy, a replica has exactly one step-end event pending,
- * and its sched_* arrays describe that iteration.
+ * Expert-parallel groups (cfg->ep > 1, MoE): replicas g·ep .. g·ep+ep−1
+ * are the DP ranks of one vLLM DP+EP engine group.  Each keeps its own
+ * scheduler and KV cache, but the group steps in lockstep, as vLLM's DP
+ * ranks do around their MoE layers' all-to-alls: an iteration starts on
+ * every rank at once when any rank has work (a rank without work runs a
+ * dummy batch, never the slowest one, so not priced), every rank's experts
+ * serve the tokens of the whole group, and the iteration lasts as long as
+ * the slowest rank's.
+ *
+ * Invariant: while busy, a replica has exactly one step-end event pending
+ * (a group: its first rank has one, for all its ranks), and its sched_*
+ * arrays describe that iteration.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +86,13 @@ static int64_t blocks_for(const serve_run_t *run, int64_t tokens)
     return (tokens + b - 1) / b;
 }
 
+/* Ranks per lockstep group: cfg->ep for LLM expert parallelism, else 1. */
+static int group_size(const serve_run_t *run)
+{
+    return run->cfg->kind == WL_REQ_LLM && run->cfg->ep > 1 ? run->cfg->ep
+                                                             : 1;
+}
+
 static int64_t pending_tokens(const seq_t *s)
 {
     return s->prompt + s->generated - s->ctx;
@@ -103,9 +120,10 @@ static void add_sched(replica_t *rp, int32_t si, int64_t q)
 
 static void step_end(void *ctx, void *arg);
 
-/* Pick this iteration's work; returns its duration in seconds (0 when
- * there is nothing to run, negative on a model failure). */
-static double plan_llm(replica_t *rp)
+/* Pick this iteration's work and describe it in *b (its chunk arrays in
+ * the rank's part of the run's buffers); returns the new tokens (0 when
+ * there is nothing to run), negative when out of memory. */
+static int64_t plan_llm_shape(replica_t *rp, sim_serve_batch_shape_t *b)
 {
     serve_run_t *run = rp->run;
     const sim_serve_config_t *cfg = run->cfg;
@@ -125,7 +143,7 @@ static double plan_llm(replica_t *rp)
         while (need > rp->free_blocks) {
             self = rp->running[rp->n_running - 1] == si;
             if (preempt_last(rp) != SIM_OK)
-                return -1.0;
+                return -1;
             if (self)
                 break;
         }
@@ -159,28 +177,46 @@ static double plan_llm(replica_t *rp)
         add_sched(rp, si, q);
         budget -= q;
     }
+    memset(b, 0, sizeof *b);
     if (rp->n_sched == 0)
-        return 0.0;
+        return 0;
 
-    sim_serve_batch_shape_t b = {0};
-    b.chunk = run->chunk_buf;
-    b.ctx_end = run->ctx_buf;
+    size_t off = (size_t)(rp->index % group_size(run)) *
+                 (size_t)cfg->max_num_seqs;
+    int64_t *chunk = run->chunk_buf + off, *ctx_end = run->ctx_buf + off;
+    int64_t tokens = 0;
+    b->chunk = chunk;
+    b->ctx_end = ctx_end;
     for (size_t k = 0; k < rp->n_sched; k++) {
         const seq_t *s = &run->seqs[rp->sched_seq[k]];
         int64_t q = rp->sched_q[k];
+        tokens += q;
         if (q == 1 && (s->generated >= 1 || s->kv_in) &&
             pending_tokens(s) == 1) {
-            b.n_decode++;
-            b.decode_ctx_sum += s->ctx + 1;
+            b->n_decode++;
+            b->decode_ctx_sum += s->ctx + 1;
         } else {
-            run->chunk_buf[b.n_prefill] = q;
-            run->ctx_buf[b.n_prefill] = s->ctx + q;
-            b.n_prefill++;
+            chunk[b->n_prefill] = q;
+            ctx_end[b->n_prefill] = s->ctx + q;
+            b->n_prefill++;
         }
         if (s->ctx + q == s->prompt + s->generated)
-            b.n_logits++;
+            b->n_logits++;
     }
-    return sim_serve_step_time_memo(&run->perf, &run->memo, &b);
+    return tokens;
+}
+
+/* Pick this iteration's work; returns its duration in seconds (0 when
+ * there is nothing to run, negative on a model failure). */
+static double plan_llm(replica_t *rp)
+{
+    sim_serve_batch_shape_t b;
+    int64_t tokens = plan_llm_shape(rp, &b);
+    if (tokens < 0)
+        return -1.0;
+    if (tokens == 0)
+        return 0.0;
+    return sim_serve_step_time_memo(&rp->run->perf, &rp->run->memo, &b);
 }
 
 /* ---- fixed-work iterations --------------------------------------------- */
@@ -221,11 +257,68 @@ static double plan_fixed(replica_t *rp)
     return work * batch_factor(run->cfg, (int64_t)rp->n_sched);
 }
 
+static void group_step_end(void *ctx, void *arg);
+
+/* Start a lockstep iteration of the EP group whose first rank is first,
+ * if it is idle and any rank has work. */
+static void group_kick(replica_t *first)
+{
+    serve_run_t *run = first->run;
+    int ep = group_size(run);
+    sim_serve_batch_shape_t b[SIM_SERVE_MAX_EP];
+    int64_t tokens[SIM_SERVE_MAX_EP], group = 0;
+    double dt_s = 0.0;
+
+    if (first->busy || run->err != SIM_OK)
+        return;
+    for (int j = 0; j < ep; j++) {
+        tokens[j] = plan_llm_shape(first + j, &b[j]);
+        if (tokens[j] < 0) {
+            serve_fail(run, SIM_ERR_NOMEM, "iteration planning failed "
+                                           "(out of memory)");
+            return;
+        }
+        group += tokens[j];
+    }
+    if (group == 0)
+        return;
+    for (int j = 0; j < ep; j++) {
+        if (tokens[j] == 0)
+            continue; /* a dummy batch: never the slowest rank */
+        b[j].group_tokens = group;
+        double t = sim_serve_step_time_memo(&run->perf, &run->memo, &b[j]);
+        if (t < 0.0) {
+            serve_fail(run, SIM_ERR_NOMEM,
+                       "iteration planning failed (a dtype the device "
+                       "profile lacks)");
+            return;
+        }
+        if (t > dt_s)
+            dt_s = t;
+        run->res->steps++;
+    }
+    sim_time_t dt = sim_time_from_s_ceil(dt_s);
+    if (dt < 1)
+        dt = 1;
+    for (int j = 0; j < ep; j++) {
+        first[j].busy = 1; /* the idle ranks run their dummy batches */
+        first[j].step_start = sim_engine_now(run->eng);
+    }
+    sim_err_t e = sim_engine_schedule_after(run->eng, dt, SIM_EQ_PRIO_DEFAULT,
+                                            group_step_end, run, first, NULL);
+    if (e != SIM_OK)
+        serve_fail(run, e, "cannot schedule an iteration");
+}
+
 void serve_replica_kick(replica_t *rp)
 {
     serve_run_t *run = rp->run;
     double dt_s;
 
+    if (group_size(run) > 1) {
+        group_kick(rp - rp->index % group_size(run));
+        return;
+    }
     if (rp->busy || run->err != SIM_OK)
         return;
     dt_s = run->cfg->kind == WL_REQ_LLM ? plan_llm(rp) : plan_fixed(rp);
@@ -249,10 +342,10 @@ void serve_replica_kick(replica_t *rp)
         serve_fail(run, e, "cannot schedule an iteration");
 }
 
-static void step_end(void *ctx, void *arg)
+/* Account rp's finished iteration: emitted tokens, finished and handed-off
+ * sequences.  Does not start the next one. */
+static void complete(serve_run_t *run, replica_t *rp)
 {
-    serve_run_t *run = ctx;
-    replica_t *rp = arg;
     sim_time_t now = sim_engine_now(run->eng);
 
     rp->busy = 0;
@@ -261,7 +354,6 @@ static void step_end(void *ctx, void *arg)
         for (size_t k = 0; k < rp->n_sched; k++)
             serve_finish(run, rp, rp->sched_seq[k]);
         rp->n_sched = 0;
-        serve_replica_kick(rp);
         return;
     }
     size_t done = 0;
@@ -302,5 +394,25 @@ static void step_end(void *ctx, void *arg)
         rp->n_running = w;
     }
     rp->n_sched = 0;
+}
+
+static void step_end(void *ctx, void *arg)
+{
+    serve_run_t *run = ctx;
+    replica_t *rp = arg;
+
+    complete(run, rp);
     serve_replica_kick(rp);
+}
+
+/* The group's first rank stays busy until every rank is accounted, so a
+ * request dispatched meanwhile cannot start a step half-way. */
+static void group_step_end(void *ctx, void *arg)
+{
+    serve_run_t *run = ctx;
+    replica_t *first = arg;
+
+    for (int j = group_size(run) - 1; j >= 0; j--)
+        complete(run, first + j);
+    group_kick(first);
 }

@@ -44,6 +44,7 @@ void sim_serve_config_defaults(sim_serve_config_t *cfg)
     cfg->nvlink_latency_s = DEFAULT_AR_LATENCY_S;
     cfg->tp = 1;
     cfg->replicas = 1;
+    cfg->ep = 1;
     cfg->dtype = SIM_COMPUTE_BF16;
     cfg->max_num_seqs = 256;
     cfg->max_batched_tokens = 8192;
@@ -100,6 +101,7 @@ static sim_serve_perf_t perf_of(const sim_serve_config_t *cfg)
     p.nvlink_latency_s = cfg->nvlink_latency_s;
     p.ar_curve = cfg->ar_curve;
     p.step_overhead_s = cfg->step_overhead_s;
+    p.ep = cfg->ep > 1 ? cfg->ep : 1;
     return p;
 }
 
@@ -177,6 +179,21 @@ sim_err_t sim_serve_config_check(const sim_serve_config_t *cfg,
     e = sim_serve_ar_curve_check(&cfg->ar_curve, diag);
     if (e != SIM_OK)
         return e;
+    RANGE(cfg->ep >= 1 && cfg->ep <= SIM_SERVE_MAX_EP, "service.ep",
+          "ep must lie in [1, %d], got %d", SIM_SERVE_MAX_EP, cfg->ep);
+    if (cfg->ep > 1) {
+        RANGE(cfg->model.experts > 0 && cfg->model.experts % cfg->ep == 0,
+              "service.ep", "ep %d needs an MoE model whose experts (%lld) "
+                            "it divides",
+              cfg->ep, (long long)cfg->model.experts);
+        RANGE(cfg->tp == 1 && !cfg->disaggregated &&
+                  cfg->autoscale.policy == SIM_AUTOSCALE_FIXED &&
+                  cfg->replicas % cfg->ep == 0,
+              "service.ep", "ep %d needs tp 1, a fixed fleet, no "
+                            "disaggregation and replicas (%d) a multiple "
+                            "of ep",
+              cfg->ep, cfg->replicas);
+    }
     if (sim_serve_config_kv_blocks(cfg) < 1)
         return sim_diag_set(diag, SIM_ERR_INFEASIBLE, NULL, 0,
                             "service.tp",
@@ -690,8 +707,10 @@ sim_err_t sim_serve_run(const sim_serve_config_t *cfg,
     run.eng = sim_engine_new(cfg->seed);
     run.rep = calloc((size_t)run.n_slots, sizeof *run.rep);
     res->per_replica = calloc((size_t)run.n_slots, sizeof *res->per_replica);
-    run.chunk_buf = malloc(ms * sizeof *run.chunk_buf);
-    run.ctx_buf = malloc(ms * sizeof *run.ctx_buf);
+    /* one part per rank of an EP group: its ranks plan before pricing */
+    size_t parts = cfg->ep > 1 ? (size_t)cfg->ep : 1;
+    run.chunk_buf = malloc(parts * ms * sizeof *run.chunk_buf);
+    run.ctx_buf = malloc(parts * ms * sizeof *run.ctx_buf);
     if (run.eng == NULL || run.rep == NULL || res->per_replica == NULL ||
         run.chunk_buf == NULL || run.ctx_buf == NULL)
         goto nomem;

@@ -63,6 +63,16 @@
  * is the decode step.  A request preempted on the decode pool recomputes
  * its context there.  Only the fixed fleet is supported.
  *
+ * Expert parallelism (MoE models, ep > 1): as vLLM's data_parallel_size
+ * = ep with enable_expert_parallel.  The replicas form groups of ep
+ * consecutive replicas (DP ranks); each rank has its own scheduler, KV
+ * cache and attention, its MoE layers hold experts/ep experts, and the
+ * group steps in lockstep (replica.c; per-step cost in perf.h).  The
+ * router sees each rank as a replica (vLLM's DP load balancer sends a
+ * request to the least-loaded rank: use least_outstanding).  Needs tp 1,
+ * a fixed fleet, no disaggregation, replicas a multiple of ep and
+ * experts a multiple of ep.
+ *
  * Randomness: none inside the model; all of it is in the stream.  Same
  * config and stream, same result, bit for bit.
  *
@@ -90,6 +100,7 @@ typedef enum sim_serve_router {
 } sim_serve_router_t;
 
 #define SIM_SERVE_MAX_CURVE 32
+#define SIM_SERVE_MAX_EP 64 /* expert-parallel ranks per group */
 
 typedef struct sim_serve_config {
     wl_req_kind_t kind;          /* LLM or fixed-work replicas */
@@ -104,6 +115,9 @@ typedef struct sim_serve_config {
                                     (perf.h); n == 0: none */
     int tp;                      /* GPUs per replica */
     int replicas;
+    int ep;                      /* MoE: DP ranks (replicas) per expert-
+                                    parallel group, 1..SIM_SERVE_MAX_EP;
+                                    1: none (see the top of this file) */
     sim_compute_dtype_t dtype;   /* weights / GEMMs */
     int64_t max_num_seqs;
     int64_t max_batched_tokens;
@@ -146,8 +160,8 @@ typedef struct sim_serve_config {
  * round-robin, SLO TTFT 2 s / TPOT 100 ms ([slo] defaults), series every
  * 60 s, batch_alpha 1 (no batching gain for fixed work), the fixed-fleet
  * autoscaler (sim_autoscale_defaults); aggregated (disaggregated off,
- * 1 + 1 replicas when on, KV link 400 Gb/s per GPU with 10 us latency).
- * O(1).
+ * 1 + 1 replicas when on, KV link 400 Gb/s per GPU with 10 us latency);
+ * no expert parallelism (ep 1).  O(1).
  */
 void sim_serve_config_defaults(sim_serve_config_t *cfg);
 

@@ -119,7 +119,7 @@ struct serve_run {
     double kv_link_bw;    /* disaggregated: resolved link bandwidth */
     sim_serve_samples_t xfer; /* disaggregated: KV transfer times */
     int64_t kv_blocks, watermark;
-    int64_t *chunk_buf, *ctx_buf; /* max_num_seqs each */
+    int64_t *chunk_buf, *ctx_buf; /* max_num_seqs each, per EP rank */
     sim_serve_samples_t queue, ttft, tpot, e2e;
     int64_t in_system;
     sim_time_t last_change, end_t;

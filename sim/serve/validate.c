@@ -239,6 +239,8 @@ static sim_err_t predict(const char *dir, char **c, int nc, char **head,
     snprintf(row->gpu, sizeof row->gpu, "%s", COL("gpu"));
     snprintf(row->model, sizeof row->model, "%s", COL("model"));
     row->tp = (int)num(COL("tp"));
+    double ep = num(COL("ep"));
+    row->ep = ep > 1.0 ? (int)ep : 1; /* absent or 0: no EP */
     row->measured[0] = row->measured[1] = NAN;
     row->predicted[0] = row->predicted[1] = NAN;
     row->rel_err[0] = row->rel_err[1] = NAN;
@@ -286,13 +288,14 @@ static sim_err_t predict(const char *dir, char **c, int nc, char **head,
             err = read_ar_curve(apath, &cfg.ar_curve, diag);
             if (err != SIM_OK)
                 return err;
-            if (cfg.ar_curve.ranks != row->tp && row->tp > 1)
+            int group = row->tp > 1 ? row->tp : row->ep;
+            if (cfg.ar_curve.ranks != group && group > 1)
                 return sim_diag_set(diag, SIM_ERR_INPUT, path, row->line,
                                     "ar_csv",
                                     "%s was measured on %d ranks, the row "
-                                    "runs tp %d",
+                                    "runs tp %d, ep %d",
                                     COL("ar_csv"), cfg.ar_curve.ranks,
-                                    row->tp);
+                                    row->tp, row->ep);
         }
         if (*COL("gemm_csv") != '\0') {
             char gpath[8200];
@@ -314,6 +317,13 @@ static sim_err_t predict(const char *dir, char **c, int nc, char **head,
     }
     cfg.tp = row->tp;
     cfg.step_overhead_s = SIM_SERVE_VAL_STEP_OVERHEAD_S;
+    if (row->ep > 1) {
+        /* vLLM DP+EP: ep engines behind its DP load balancer, which sends
+         * each request to the least-loaded engine (validate.h) */
+        cfg.ep = row->ep;
+        cfg.replicas = row->ep;
+        cfg.router = SIM_SERVE_ROUTER_LEAST_OUTSTANDING;
+    }
     if (is_static) {
         int64_t b = (int64_t)num(COL("batch"));
         int64_t p = (int64_t)num(COL("prompt_tokens"));
@@ -492,6 +502,7 @@ sim_err_t sim_serve_val_json(const sim_serve_val_report_t *rep, json_t *obj)
             json_object_set_new(o, "model", json_string(r->model)) ||
             json_object_set_new(o, "pass", json_boolean(r->pass)) ||
             sim_json_set_int(o, "tp", r->tp) != SIM_OK ||
+            sim_json_set_int(o, "ep", r->ep) != SIM_OK ||
             sim_json_set_num(o, "measured", r->measured[0]) != SIM_OK ||
             sim_json_set_num(o, "predicted", r->predicted[0]) != SIM_OK ||
             sim_json_set_num(o, "rel_err", r->rel_err[0]) != SIM_OK ||

@@ -12,6 +12,13 @@
  *  - vllm: a recorded vLLM run replayed from its request file (arrival,
  *    prompt, output; path relative to the CSV) with the run's engine
  *    settings; compared: median TTFT and median TPOT (target 20 % each).
+ *    A MoE row with ep > 1 (column ep: vLLM's data_parallel_size with
+ *    enable_expert_parallel) runs ep DP ranks as one expert-parallel
+ *    group (serve.h), each with the row's max_num_seqs and
+ *    max_batched_tokens (vLLM applies them per DP engine), requests going
+ *    to the least-loaded rank (least_outstanding: vLLM's DP load balancer
+ *    picks the engine with the fewest waiting and running requests); its
+ *    all-to-alls use ar_csv when that was measured on ep ranks.
  * GPUs are looked up in the catalog and run on the profile the serving
  * model uses for them (sim_serve_config_set_gpu: shipped calibrated
  * profiles for A100, H100, H800, H20).  A row for a GPU outside the
@@ -30,7 +37,7 @@
  * every modelled iteration; kernel curves come from kernel timings, never
  * from these rows' results.
  *
- * Assumes: dense models of the built-in shapes (sim_serve_model_builtin).
+ * Assumes: models of the built-in shapes (sim_serve_model_builtin).
  */
 #ifndef SIM_SERVE_VALIDATE_H
 #define SIM_SERVE_VALIDATE_H
@@ -51,6 +58,7 @@ typedef struct sim_serve_val_row {
     char name[96];
     char gpu[32], model[32];
     int tp;
+    int ep;                 /* expert-parallel DP ranks (1: none) */
     int line;               /* in the CSV */
     double measured[2];     /* static: e2e, NaN; vllm: TTFT p50, TPOT p50 */
     double predicted[2];

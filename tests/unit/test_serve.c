@@ -80,7 +80,7 @@ static void run_array(const sim_serve_config_t *cfg, const wl_request_t *r,
 /* A small dense model (not a real one) so hand sums stay short. */
 static sim_serve_model_t tiny(void)
 {
-    sim_serve_model_t m = {"tiny", 2, 256, 4, 2, 64, 512, 1000, 1, 0, 0};
+    sim_serve_model_t m = {"tiny", 2, 256, 4, 2, 64, 512, 1000, 1, 0, 0, 0, 0, 0};
     return m;
 }
 
@@ -170,7 +170,7 @@ static void test_single_request_times(void **state)
                            .nvlink_bw = c.nvlink_bw,
                            .nvlink_latency_s = c.nvlink_latency_s};
     int64_t chunk = 64, ctx = 64;
-    sim_serve_batch_shape_t b = {0, 0, 1, &chunk, &ctx, 1};
+    sim_serve_batch_shape_t b = {0, 0, 1, &chunk, &ctx, 1, 0};
     double t2 = sim_serve_step_time(&pf, &b);
     pf.nvlink_bw = 1e30;
     pf.nvlink_latency_s = 0;
@@ -222,7 +222,7 @@ static void test_ar_curve(void **state)
                 sim_serve_ar_curve_s(&c, bytes));
     assert_true(sim_serve_perf_allreduce_s(&pf, 0.0) == 0.0);
     int64_t chunk = 64, ctx = 64;
-    sim_serve_batch_shape_t b = {0, 0, 1, &chunk, &ctx, 1};
+    sim_serve_batch_shape_t b = {0, 0, 1, &chunk, &ctx, 1, 0};
     double with_curve = sim_serve_step_time(&pf, &b);
     pf.ar_curve.n = 0;
     pf.nvlink_bw = 1e30;

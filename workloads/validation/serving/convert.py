@@ -17,12 +17,14 @@ GPUs outside the catalog carry their own description (peak_bf16_tflops,
 hbm_GBps, mem_GB, sm_count, the BF16 GEMM timings gemm_csv their GEMM
 curve is fitted on, and for TP > 1 the all-reduce times ar_csv measured on
 that machine at several sizes, or else an all-reduce link ar_GBps,
-ar_latency_us; sources in SOURCE.md)."""
+ar_latency_us; sources in SOURCE.md).  ep: the expert-parallel DP ranks
+of a MoE run (data_parallel_size when enable_expert_parallel), 1 else."""
 import glob, json, os, statistics, sys
 
 root = sys.argv[1]
 MODELS = {"Qwen2.5-14B": "qwen2.5-14b", "Qwen3-32B": "qwen3-32b",
-          "Llama-3.1-70B": "llama3-70b", "Llama-3.1-8B": "llama3-8b"}
+          "Llama-3.1-70B": "llama3-70b", "Llama-3.1-8B": "llama3-8b",
+          "Qwen3-30B-A3B-Instruct-2507": "qwen3-30b-a3b"}
 # Devices outside the catalog: dense BF16 tensor peak (FP32 accumulate),
 # memory bandwidth, capacity, SM count, GEMM timings, all-reduce link
 # (GB/s, us; 0 = none) and measured all-reduce times; see SOURCE.md.
@@ -32,7 +34,7 @@ EXTRA = {"RTX4090": (165.2, 1008, 25.25, 128, "llmservingsim-rtx4090-bf16-gemm.c
 print("kind,name,gpu,model,tp,batch,prompt_tokens,output_tokens,"
       "max_num_seqs,max_batched_tokens,kv_blocks,requests_file,"
       "measured_e2e_s,measured_ttft_p50_s,measured_tpot_p50_s,"
-      "peak_bf16_tflops,hbm_GBps,mem_GB,sm_count,gemm_csv,ar_GBps,ar_latency_us,ar_csv")
+      "peak_bf16_tflops,hbm_GBps,mem_GB,sm_count,gemm_csv,ar_GBps,ar_latency_us,ar_csv,ep")
 for path in sorted(glob.glob(os.path.join(root, "pipeweave/e2e/real/e2e_*.jsonl"))):
     base = os.path.basename(path)[4:-6]
     tp, gpu = 1, base
@@ -54,12 +56,12 @@ for path in sorted(glob.glob(os.path.join(root, "pipeweave/e2e/real/e2e_*.jsonl"
         b = r0["batch_size"]
         print(f"static,{gpu}-tp{tp}-{name},{gpu},{MODELS[model]},{tp},{b},"
               f"{round(r0['total_prefill_tokens'] / b)},{r0['output_len']},"
-              f"{b},0,0,,{med:.6f},,,0,0,0,0,,0,0,")
+              f"{b},0,0,,{med:.6f},,,0,0,0,0,,0,0,,1")
 for meta in sorted(glob.glob(os.path.join(root, "llmservingsim-vllm-runs/*/*/vllm_meta.json"))):
     d = os.path.dirname(meta)
     hw, model = d.split(os.sep)[-2], d.split(os.sep)[-1]
     if model not in MODELS:
-        continue  # MoE (Qwen3-30B-A3B) skipped: see SOURCE.md
+        continue
     m = json.load(open(meta))
     kw = m["engine_kwargs"]
     reqs = [json.loads(l) for l in open(os.path.join(d, "vllm_requests.jsonl")) if l.strip()]
@@ -75,6 +77,7 @@ for meta in sorted(glob.glob(os.path.join(root, "llmservingsim-vllm-runs/*/*/vll
                              for r in reqs if r["output_toks"] > 1)
     kv = m.get("kv_cache", {}).get("num_gpu_blocks", 0) if isinstance(m.get("kv_cache"), dict) else 0
     pk, bw, mem, sms, gcsv, arbw, arlat, arcsv = EXTRA[hw]
+    ep = kw.get("data_parallel_size", 1) if kw.get("enable_expert_parallel") else 1
     print(f"vllm,{hw}-{MODELS[model]},{hw},{MODELS[model]},{kw['tensor_parallel_size']},0,0,0,"
           f"{kw['max_num_seqs']},{kw['max_num_batched_tokens']},{kv},{fname},,"
-          f"{ttft:.6f},{tpot:.6f},{pk},{bw},{mem},{sms},{gcsv},{arbw},{arlat},{arcsv}")
+          f"{ttft:.6f},{tpot:.6f},{pk},{bw},{mem},{sms},{gcsv},{arbw},{arlat},{arcsv},{ep}")
