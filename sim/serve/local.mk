@@ -9,7 +9,7 @@ libgpusim_a_SOURCES += \
 	sim/serve/metrics.c sim/serve/metrics.h \
 	sim/serve/prefix.c sim/serve/prefix.h \
 	sim/serve/replica.c sim/serve/serve_int.h \
-	sim/serve/serve.c sim/serve/serve.h \
+	sim/serve/serve.c sim/serve/serve.h sim/serve/serve_config.c \
 	sim/serve/autoscale.c sim/serve/autoscale.h \
 	sim/serve/fleet.c \
 	sim/serve/disagg.c \

@@ -137,6 +137,10 @@ sim_err_t serve_ring_push_front(ring_t *r, int32_t x);
 int32_t serve_ring_front(const ring_t *r);
 void serve_ring_pop_front(ring_t *r);
 
+/* serve_config.c: the step-time model's inputs (sim_serve_perf_t) for
+ * cfg's model, GPU, TP, EP and links.  cfg must not be NULL. */
+sim_serve_perf_t serve_perf_of(const sim_serve_config_t *cfg);
+
 /* replica.c: start an iteration if the replica is idle and has work. */
 void serve_replica_kick(replica_t *rp);
 
