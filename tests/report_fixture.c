@@ -68,7 +68,7 @@ static int charts(const char *dir, const char *canary)
 static sim_err_t train_run(sim_store_t *st, const char *h, int64_t *id,
                            sim_diag_t *d)
 {
-    char *scen = NULL, name[512];
+    char *scen = NULL, name[520]; /* "note_" + the hostile name (< 512) */
     json_t *root;
     sim_store_run_info_t info = {0};
     double t[25], util[25], queue[25], pred[6], meas[6];

@@ -35,14 +35,16 @@ TESTS += tests/unit/test_traffic tests/unit/test_serve \
 tests_unit_test_traffic_SOURCES = tests/unit/test_traffic.c tests/unit/assert_close.h
 tests_unit_test_traffic_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_traffic_LDADD = $(TEST_LIBS)
-tests_unit_test_serve_SOURCES = tests/unit/test_serve.c tests/unit/assert_close.h
+tests_unit_test_serve_SOURCES = tests/unit/test_serve.c tests/unit/assert_close.h \
+	tests/unit/serve_testlib.h
 tests_unit_test_serve_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_serve_LDADD = $(TEST_LIBS)
 
 bench_programs += tests/bench/bench_serve
 tests_bench_bench_serve_SOURCES = tests/bench/bench_serve.c
 tests_bench_bench_serve_LDADD = $(GPUSIM_LIBS)
-tests_unit_test_autoscale_SOURCES = tests/unit/test_autoscale.c tests/unit/assert_close.h
+tests_unit_test_autoscale_SOURCES = tests/unit/test_autoscale.c tests/unit/assert_close.h \
+	tests/unit/serve_testlib.h
 tests_unit_test_autoscale_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_autoscale_LDADD = $(TEST_LIBS)
 
@@ -52,7 +54,8 @@ EXTRA_DIST += tests/cli_serve.sh \
 	workloads/scenarios/aigc-spike.ini workloads/scenarios/diurnal-chat.ini \
 	workloads/scenarios/code-assist.ini workloads/scenarios/long-context.ini \
 	workloads/scenarios/disagg-long-context.ini
-tests_unit_test_serve_moe_SOURCES = tests/unit/test_serve_moe.c tests/unit/assert_close.h
+tests_unit_test_serve_moe_SOURCES = tests/unit/test_serve_moe.c tests/unit/assert_close.h \
+	tests/unit/serve_testlib.h
 tests_unit_test_serve_moe_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_serve_moe_LDADD = $(TEST_LIBS)
 tests_unit_test_serve_validate_SOURCES = tests/unit/test_serve_validate.c tests/unit/assert_close.h

@@ -18,31 +18,8 @@
 #include "sim/serve/autoscale.h"
 #include "sim/serve/serve.h"
 #include "tests/unit/assert_close.h"
+#include "tests/unit/serve_testlib.h"
 #include "workloads/traffic.h"
-
-typedef struct array_stream {
-    const wl_request_t *r;
-    size_t n, i;
-} array_stream_t;
-
-static int array_next(void *ctx, wl_request_t *out)
-{
-    array_stream_t *a = ctx;
-    if (a->i == a->n)
-        return 0;
-    *out = a->r[a->i++];
-    return 1;
-}
-
-static wl_request_t work_req(double t, double work)
-{
-    wl_request_t r;
-    memset(&r, 0, sizeof r);
-    r.arrival_s = t;
-    r.kind = WL_REQ_FIXED_WORK;
-    r.work_s = work;
-    return r;
-}
 
 /* A fixed-work service of one-at-a-time replicas, autoscaled. */
 static void fixed_work_cfg(sim_serve_config_t *c)
@@ -56,19 +33,6 @@ static void fixed_work_cfg(sim_serve_config_t *c)
     c->autoscale.interval_s = 10.0;
 }
 
-static void run_array(const sim_serve_config_t *cfg, const wl_request_t *r,
-                      size_t n, sim_serve_result_t *res)
-{
-    array_stream_t a = {r, n, 0};
-    wl_request_stream_t s = {array_next, &a};
-    sim_diag_t d = SIM_DIAG_INIT;
-    sim_err_t e = sim_serve_run(cfg, &s, res, &d);
-    if (e != SIM_OK)
-        fprintf(stderr, "serve run failed: %s: %s\n", d.key, d.msg);
-    assert_int_equal(e, SIM_OK);
-    assert_int_equal(res->completed + res->rejected, res->arrived);
-    assert_true(res->little_error < 1e-9);
-}
 
 static void test_scale_up_waits_for_delay(void **state)
 {

@@ -202,11 +202,11 @@ static void test_tile_model(void **state)
     c.wave = 1.0;
     c.tile_s = 1e-6;
     c.split_max = 1.0;
-    const sim_compute_gemm_dev_t dev = {132e12, 132.0};
+    const sim_compute_gemm_dev_t dev = {132e12, 132.0, 0.0};
     /* One k-step of a 64x64 tile: 2·64·64·128 / (1e12 · 0.5) s. */
     const double step64 = 2.0 * 64 * 64 * 128 / 0.5e12;
     /* Few tiles: the smallest tile wins, one wave, 10 k-steps. */
-    sim_compute_gemm_shape_t sh = {128, 256, 1280, 1, 1.0};
+    sim_compute_gemm_shape_t sh = {128, 256, 1280, 1, 1.0, 0.0};
     double t = sim_compute_gemm_compute_time(&c, &dev, &sh, &pl);
     assert_close(t, 1e-6 + 10.0 * step64, 1e-12);
     assert_int_equal(pl.tile_m, 64);
@@ -215,7 +215,7 @@ static void test_tile_model(void **state)
     assert_close(pl.waves, 1.0, 0.0);
     /* 264 tiles of 64x64 would take two waves; 132 tiles of 128x64 take
      * one wave of twice the k-step and pay tile_s once: least time wins. */
-    sh = (sim_compute_gemm_shape_t){64.0 * 264, 64, 128, 1, 1.0};
+    sh = (sim_compute_gemm_shape_t){64.0 * 264, 64, 128, 1, 1.0, 0.0};
     t = sim_compute_gemm_compute_time(&c, &dev, &sh, &pl);
     assert_close(t, 1e-6 + 2.0 * step64, 1e-12);
     assert_int_equal(pl.tile_m, 128);
@@ -236,7 +236,7 @@ static void test_tile_model(void **state)
     /* Split-k: one 64x64 tile, 100 k-steps, up to 4 splits at 1 ns each. */
     c.split_max = 4.0;
     c.split_s = 1e-9;
-    sh = (sim_compute_gemm_shape_t){64, 64, 12800, 1, 1.0};
+    sh = (sim_compute_gemm_shape_t){64, 64, 12800, 1, 1.0, 0.0};
     t = sim_compute_gemm_compute_time(&c, &dev, &sh, &pl);
     assert_close(pl.splits, 4.0, 0.0);
     assert_close(t, 1e-6 + 25.0 * step64 + 3e-9, 1e-12);
@@ -257,7 +257,7 @@ static void test_tile_model(void **state)
     /* One SM pulls (64+64)·128 B per step: 164 ns at 100 GB/s < step64;
      * 132 SMs sharing it need 21.6 us. */
     assert_close(one, 1e-6 + 100.0 * step64, 1e-12);
-    sh = (sim_compute_gemm_shape_t){64.0 * 132, 64, 12800, 1, 1.0};
+    sh = (sim_compute_gemm_shape_t){64.0 * 132, 64, 12800, 1, 1.0, 0.0};
     double full = sim_compute_gemm_compute_time(&c, &dev, &sh, &pl);
     assert_true(full > one * 1.5);
     /* Epilogue store: with an HBM bandwidth, each unit also pays epi times
@@ -281,8 +281,8 @@ static void test_tile_model(void **state)
     /* No SM count: the continuous model, e_max · padding factors. */
     c.m0 = 100.0;
     c.n0 = c.k0 = 0.0;
-    const sim_compute_gemm_dev_t cpu = {1e12, 0.0};
-    sh = (sim_compute_gemm_shape_t){100, 50, 40, 2, 4.0};
+    const sim_compute_gemm_dev_t cpu = {1e12, 0.0, 0.0};
+    sh = (sim_compute_gemm_shape_t){100, 50, 40, 2, 4.0, 0.0};
     t = sim_compute_gemm_compute_time(&c, &cpu, &sh, &pl);
     assert_close(t, 2.0 * 2 * 100 * 50 * 40 / (1e12 * 0.5 * 0.5), 1e-12);
     assert_int_equal(pl.tile_m, 0);

@@ -23,46 +23,8 @@
 #include "sim/engine/time.h"
 #include "sim/serve/serve.h"
 #include "tests/unit/assert_close.h"
+#include "tests/unit/serve_testlib.h"
 #include "workloads/traffic.h"
-
-typedef struct array_stream {
-    const wl_request_t *r;
-    size_t n, i;
-} array_stream_t;
-
-static int array_next(void *ctx, wl_request_t *out)
-{
-    array_stream_t *a = ctx;
-    if (a->i == a->n)
-        return 0;
-    *out = a->r[a->i++];
-    return 1;
-}
-
-static wl_request_t llm_req(double t, int64_t prompt, int64_t output)
-{
-    wl_request_t r;
-    memset(&r, 0, sizeof r);
-    r.arrival_s = t;
-    r.kind = WL_REQ_LLM;
-    r.prompt_tokens = prompt;
-    r.output_tokens = output;
-    return r;
-}
-
-static void run_array(const sim_serve_config_t *cfg, const wl_request_t *r,
-                      size_t n, sim_serve_result_t *res)
-{
-    array_stream_t a = {r, n, 0};
-    wl_request_stream_t s = {array_next, &a};
-    sim_diag_t d = SIM_DIAG_INIT;
-    sim_err_t e = sim_serve_run(cfg, &s, res, &d);
-    if (e != SIM_OK)
-        fprintf(stderr, "serve run failed: %s\n", d.msg);
-    assert_int_equal(e, SIM_OK);
-    assert_int_equal(res->completed, res->arrived);
-    assert_true(res->little_error < 1e-9);
-}
 
 /* A small MoE model (not a real one): 2 layers, hidden 256, 8 experts of
  * width 128, top-2. */
@@ -95,36 +57,6 @@ static sim_serve_perf_t perf_of(const sim_serve_config_t *c)
     return p;
 }
 
-static double est(const sim_compute_profile_t *p, sim_compute_op_t op)
-{
-    sim_compute_estimate_t e;
-    assert_int_equal(sim_compute_estimate(p, &op, &e, NULL), SIM_OK);
-    return e.time_s;
-}
-
-static double gemm(const sim_compute_profile_t *p, int64_t m, int64_t n,
-                   int64_t k)
-{
-    sim_compute_op_t op = {.kind = SIM_COMPUTE_OP_GEMM};
-    op.u.gemm = (sim_compute_gemm_t){m, n, k, 1, SIM_COMPUTE_BF16, 0};
-    return est(p, op);
-}
-
-static double attn(const sim_compute_profile_t *p, int64_t q, int64_t kv,
-                   int decode)
-{
-    sim_compute_op_t op = {.kind = SIM_COMPUTE_OP_ATTENTION};
-    op.u.attn = (sim_compute_attention_t){1,      4,      2, q, kv, 64,
-                                          !decode, decode, 0, SIM_COMPUTE_BF16};
-    return est(p, op);
-}
-
-static double norm2(const sim_compute_profile_t *p, int64_t rows)
-{
-    sim_compute_op_t op = {.kind = SIM_COMPUTE_OP_NORM};
-    op.u.norm = (sim_compute_norm_t){rows, 256, 1, SIM_COMPUTE_BF16};
-    return 2 * est(p, op);
-}
 
 /* ---- tests ------------------------------------------------------------- */
 
@@ -254,7 +186,7 @@ static void test_moe_step_time(void **state)
     sim_serve_config_t c = moe_cfg(2);
     sim_serve_perf_t p = perf_of(&c);
     int64_t chunk = 64, ctx = 64;
-    sim_serve_batch_shape_t b = {0, 0, 1, &chunk, &ctx, 1};
+    sim_serve_batch_shape_t b = {0, 0, 1, &chunk, &ctx, 1, 0};
     /* a 64-token chunk, alone in its group and among 256 */
     assert_close(sim_serve_step_time(&p, &b), tiny_moe_step(&c, 64, 64, 64, 0),
                  1e-12);
