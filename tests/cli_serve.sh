@@ -126,6 +126,14 @@ expect_status 2 "$GPUSIM" serve --scenario "$TMP/moe.ini" --set service.model=ll
 expect_grep "MoE" "$TMP/err"
 ok
 
+# service.async_scheduling reaches the engine: same run, other batches.
+expect_status 0 "$GPUSIM" serve --json --scenario "$SC/code-assist.ini"
+cp "$TMP/out" "$TMP/sync.json"
+expect_status 0 "$GPUSIM" serve --json --scenario "$SC/code-assist.ini" \
+  --set service.async_scheduling=on
+cmp -s "$TMP/out" "$TMP/sync.json" && fail "async_scheduling=on changed nothing"
+ok
+
 # --db stores the run with its series.
 expect_status 0 "$GPUSIM" serve --scenario "$SC/code-assist.ini" --db "$TMP/r.db"
 if command -v sqlite3 > /dev/null 2>&1; then

@@ -172,6 +172,7 @@ static sim_err_t config_from(const cfg_scenario_t *sc, uint64_t seed,
     if (!cfg_is_auto(sc, "service.kv_blocks"))
         cfg->kv_blocks = cfg_get_int(sc, "service.kv_blocks");
     cfg->prefix_cache = cfg_get_bool(sc, "service.prefix_cache");
+    cfg->async_sched = cfg_get_bool(sc, "service.async_scheduling");
     cfg->step_overhead_s = cfg_get_time_s(sc, "service.step_overhead");
     cfg->batch_alpha = cfg_get_double(sc, "service.batch_alpha");
     cfg->disaggregated = cfg_get_bool(sc, "service.disaggregated");

@@ -62,6 +62,9 @@ const cfg_key_t sim_serve_keys_service[] = {
      "activation reserve"},
     {"service", "prefix_cache", CFG_BOOL, "off", 0, 0, NULL, 0,
      "reuse cached prefix blocks (needs a trace with hash_ids: mooncake)"},
+    {"service", "async_scheduling", CFG_BOOL, "off", 0, 0, NULL, 0,
+     "plan iteration N+1 when N launches (vLLM's default from v0.14.0): a "
+     "request arriving during a step joins the step after next"},
     {"service", "step_overhead", CFG_TIME, "0s", 0, 1, NULL, 0,
      "fixed scheduler/launch overhead added to each iteration"},
     {"service", "batch_alpha", CFG_DOUBLE, "1", 0, 100, NULL, 0,

@@ -22,6 +22,13 @@
  * serve the tokens of the whole group, and the iteration lasts as long as
  * the slowest rank's.
  *
+ * Async scheduling (cfg->async_sched, serve.h): the simulator still plans
+ * an iteration when the previous one ends, but admits from the waiting
+ * queue only requests that had arrived when that previous one started
+ * (when vLLM would have planned it), unless that leaves the iteration
+ * empty.  A group's ranks share step_start and step_end, so they cut off
+ * at the same instant.
+ *
  * Invariant: while busy, a replica has exactly one step-end event pending
  * (a group: its first rank has one, for all its ranks), and its sched_*
  * arrays describe that iteration.
@@ -120,6 +127,42 @@ static void add_sched(replica_t *rp, int32_t si, int64_t q)
 
 static void step_end(void *ctx, void *arg);
 
+/* Admit waiting sequences FCFS into this iteration while the token
+ * budget, max_num_seqs and the KV blocks allow, counting only requests
+ * that arrived by cutoff (async scheduling, serve.h).  Stops at the first
+ * that does not fit or arrived later. */
+static void admit_waiting(replica_t *rp, int64_t *budget, sim_time_t cutoff,
+                          sim_time_t now)
+{
+    serve_run_t *run = rp->run;
+    const sim_serve_config_t *cfg = run->cfg;
+
+    while (*budget > 0 && rp->waiting.n > 0 &&
+           (int64_t)rp->n_running < cfg->max_num_seqs) {
+        int32_t si = serve_ring_front(&rp->waiting);
+        seq_t *s = &run->seqs[si];
+        if (!s->started && s->arrival > cutoff)
+            break; /* FCFS: arrived after this step was planned */
+        int64_t q = pending_tokens(s);
+        if (q > *budget)
+            q = *budget;
+        int64_t need = blocks_for(run, s->ctx + q) - s->blocks;
+        int64_t keep = rp->n_running > 0 ? run->watermark : 0;
+        if (need + keep > rp->free_blocks)
+            break; /* FCFS: the head blocks the rest */
+        serve_ring_pop_front(&rp->waiting);
+        rp->free_blocks -= need;
+        s->blocks += need;
+        rp->running[rp->n_running++] = si;
+        if (!s->started) {
+            s->started = 1;
+            s->first_sched = now;
+        }
+        add_sched(rp, si, q);
+        *budget -= q;
+    }
+}
+
 /* Pick this iteration's work and describe it in *b (its chunk arrays in
  * the rank's part of the run's buffers); returns the new tokens (0 when
  * there is nothing to run), negative when out of memory. */
@@ -129,6 +172,13 @@ static int64_t plan_llm_shape(replica_t *rp, sim_serve_batch_shape_t *b)
     const sim_serve_config_t *cfg = run->cfg;
     int64_t budget = cfg->max_batched_tokens;
     sim_time_t now = sim_engine_now(run->eng);
+    /* async scheduling: an iteration that follows another back to back
+     * was planned when that one started, so only requests there by then
+     * can join it (serve.h); with nothing planned ahead, an idle engine
+     * plans at once */
+    sim_time_t cutoff = cfg->async_sched && rp->step_end == now
+                            ? rp->step_start
+                            : now;
     size_t i = 0;
 
     rp->n_sched = 0;
@@ -155,28 +205,9 @@ static int64_t plan_llm_shape(replica_t *rp, sim_serve_batch_shape_t *b)
         budget -= q;
         i++;
     }
-    while (budget > 0 && rp->waiting.n > 0 &&
-           (int64_t)rp->n_running < cfg->max_num_seqs) {
-        int32_t si = serve_ring_front(&rp->waiting);
-        seq_t *s = &run->seqs[si];
-        int64_t q = pending_tokens(s);
-        if (q > budget)
-            q = budget;
-        int64_t need = blocks_for(run, s->ctx + q) - s->blocks;
-        int64_t keep = rp->n_running > 0 ? run->watermark : 0;
-        if (need + keep > rp->free_blocks)
-            break; /* FCFS: the head blocks the rest */
-        serve_ring_pop_front(&rp->waiting);
-        rp->free_blocks -= need;
-        s->blocks += need;
-        rp->running[rp->n_running++] = si;
-        if (!s->started) {
-            s->started = 1;
-            s->first_sched = now;
-        }
-        add_sched(rp, si, q);
-        budget -= q;
-    }
+    admit_waiting(rp, &budget, cutoff, now);
+    if (rp->n_sched == 0 && cutoff < now) /* nothing was planned ahead: */
+        admit_waiting(rp, &budget, now, now); /* an idle engine plans now */
     memset(b, 0, sizeof *b);
     if (rp->n_sched == 0)
         return 0;
@@ -349,6 +380,7 @@ static void complete(serve_run_t *run, replica_t *rp)
     sim_time_t now = sim_engine_now(run->eng);
 
     rp->busy = 0;
+    rp->step_end = now;
     rp->busy_s += sim_time_to_s(now - rp->step_start);
     if (run->cfg->kind != WL_REQ_LLM) {
         for (size_t k = 0; k < rp->n_sched; k++)

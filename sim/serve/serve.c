@@ -529,6 +529,7 @@ sim_err_t sim_serve_run(const sim_serve_config_t *cfg,
         replica_t *rp = &run.rep[i];
         rp->run = &run;
         rp->index = i;
+        rp->step_end = -1; /* no iteration yet */
         rp->free_blocks = run.kv_blocks;
         rp->running = malloc(ms * sizeof *rp->running);
         rp->sched_seq = malloc(ms * sizeof *rp->sched_seq);

@@ -27,6 +27,20 @@
  * (prompt + output − 1 tokens) exceeds the whole cache is rejected at
  * arrival and counted.
  *
+ * Async scheduling (async_sched, optional; vLLM's default from v0.14.0,
+ * release notes: "Async scheduling is now enabled by default", PR 27614):
+ * the engine plans iteration N+1 when it launches N, so CPU scheduling
+ * overlaps the GPU step.  An iteration that follows another back to back
+ * therefore admits only requests that had arrived when that other one
+ * started; a request arriving while a step runs joins the step after
+ * next, one iteration later than a synchronous engine would take it.  An
+ * engine with nothing planned ahead (it was idle, or nothing was left to
+ * plan) plans at once.  Running sequences are planned ahead as vLLM does
+ * (their next token assumed).  A sequence that finishes frees its slot
+ * and blocks at the end of its step, where the step vLLM planned ahead
+ * may still hold them: not modelled.  Off: each iteration is planned when
+ * the previous one ends.
+ *
  * Prefix caching (optional): requests with prefix-block hashes (Mooncake)
  * look up, at dispatch, how many leading blocks the replica has seen; those
  * tokens skip prefill compute (they still occupy KV blocks).  The replica
@@ -127,6 +141,10 @@ typedef struct sim_serve_config {
     int64_t kv_blocks;           /* > 0 overrides the derived count */
     int prefix_cache;
     double step_overhead_s;
+    int async_sched;             /* LLM: 1 = an iteration is planned when
+                                    the one before it starts (vLLM's async
+                                    scheduling, above); 0 = when the one
+                                    before it ends */
     double batch_alpha;          /* fixed work without a curve */
     double batch_curve[SIM_SERVE_MAX_CURVE]; /* factor(b), b = 1..n */
     size_t n_batch_curve;

@@ -72,6 +72,7 @@ typedef struct replica {
     int64_t free_blocks;
     int busy;
     sim_time_t step_start;
+    sim_time_t step_end;  /* when its last iteration ended; -1: none yet */
     double busy_s;
     int64_t outstanding;  /* routed, not finished */
     int32_t *sched_seq;   /* this iteration's sequences ... */

@@ -10,6 +10,12 @@
  * static H100 rows' decode steps (14-20 ms measured), not fitted row by
  * row.  Everything else comes from the compute model's built-in profiles.
  *
+ * The vLLM rows run with async scheduling (serve.h): vLLM 0.19.0 has it
+ * on by default (from 0.14.0), and the runs' own timestamps show it —
+ * requests are scheduled while another request's step is still running
+ * (SOURCE.md).  The static rows are one batch present from the start, so
+ * the setting would not change them; they keep it off.
+ *
  * PCIe-only GPUs outside the catalog (the RTX cards of the vLLM runs):
  * their GEMM curve is fitted on the row's gemm_csv (kernel timings of that
  * card) and their tensor-parallel all-reduce follows the row's ar_csv
@@ -317,6 +323,7 @@ static sim_err_t predict(const char *dir, char **c, int nc, char **head,
     }
     cfg.tp = row->tp;
     cfg.step_overhead_s = SIM_SERVE_VAL_STEP_OVERHEAD_S;
+    cfg.async_sched = !is_static; /* vLLM >= 0.14 (see the top) */
     if (row->ep > 1) {
         /* vLLM DP+EP: ep engines behind its DP load balancer, which sends
          * each request to the least-loaded engine (validate.h) */

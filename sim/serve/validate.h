@@ -35,7 +35,9 @@
  * Calibration: one documented framework-overhead parameter, the per-
  * iteration step overhead (SIM_SERVE_VAL_STEP_OVERHEAD_S), is added to
  * every modelled iteration; kernel curves come from kernel timings, never
- * from these rows' results.
+ * from these rows' results.  The vLLM rows run with vLLM's async
+ * scheduling (sim_serve_config_t.async_sched; a rule of the engine, not a
+ * fitted value: validate.c).
  *
  * Assumes: models of the built-in shapes (sim_serve_model_builtin).
  */

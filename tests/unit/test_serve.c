@@ -285,6 +285,58 @@ static void test_chunked_prefill(void **state)
     sim_serve_result_destroy(&res);
 }
 
+/* Async scheduling (vLLM's default from 0.14): the next iteration is
+ * planned when the current one starts.  A lone request on an idle engine
+ * is planned at once (same times as without it); a request that arrives
+ * while A's prefill runs misses the already-planned step 2 (A's first
+ * decode) and waits for step 3, where without async it joins step 2; and
+ * when nothing was planned ahead (A finished), it starts at the next step
+ * boundary either way. */
+static void test_async_scheduling(void **state)
+{
+    (void)state;
+    const sim_serve_config_t base = tiny_cfg();
+    const sim_compute_profile_t *p = &base.profile;
+    double prefill = tiny_step(p, 128, 128, 0);
+    double d1 = tiny_step(p, 1, 129, 1);
+    sim_time_t p_end = sim_time_from_s_ceil(prefill);
+    double tb = 0.5 * prefill; /* B arrives during A's prefill */
+    sim_time_t b_at = sim_time_from_s(tb);
+    double queue[2][2], ttft_alone[2];
+    int64_t steps[2][2];
+
+    for (int async = 0; async < 2; async++) {
+        sim_serve_config_t c = base;
+        c.async_sched = async;
+        sim_serve_result_t res;
+        wl_request_t a = llm_req(0.0, 128, 3);
+        run_array(&c, &a, 1, &res);
+        ttft_alone[async] = res.ttft_p50_s;
+        sim_serve_result_destroy(&res);
+        for (int out = 0; out < 2; out++) {
+            /* out 0: A keeps decoding (a step is always planned ahead);
+             * out 1: A's prompt is all it has (nothing planned ahead) */
+            wl_request_t r[2] = {llm_req(0.0, 128, out == 0 ? 3 : 1),
+                                 llm_req(tb, 64, 1)};
+            run_array(&c, r, 2, &res);
+            queue[async][out] = res.queue_p99_s; /* B's: A's is 0 */
+            steps[async][out] = res.steps;
+            sim_serve_result_destroy(&res);
+        }
+    }
+    assert_true(ttft_alone[1] == ttft_alone[0]);
+    assert_close(queue[0][0], sim_time_to_s(p_end - b_at), 1e-12);
+    assert_close(queue[1][0],
+                 sim_time_to_s(p_end + sim_time_from_s_ceil(d1) - b_at),
+                 1e-12);
+    assert_true(queue[1][1] == queue[0][1]);
+    assert_close(queue[1][1], sim_time_to_s(p_end - b_at), 1e-12);
+    assert_int_equal(steps[0][0], 3); /* A+B mixed in step 2 */
+    assert_int_equal(steps[1][0], 3); /* A+B mixed in step 3 */
+    assert_int_equal(steps[0][1], 2);
+    assert_int_equal(steps[1][1], 2);
+}
+
 static void test_routers(void **state)
 {
     (void)state;
@@ -657,6 +709,7 @@ int main(void)
         cmocka_unit_test(test_kv_admission_blocks),
         cmocka_unit_test(test_kv_preemption),
         cmocka_unit_test(test_chunked_prefill),
+        cmocka_unit_test(test_async_scheduling),
         cmocka_unit_test(test_routers),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_prefix_cache),
