@@ -132,6 +132,9 @@ cp "$TMP/out" "$TMP/sync.json"
 expect_status 0 "$GPUSIM" serve --json --scenario "$SC/code-assist.ini" \
   --set service.async_scheduling=on
 cmp -s "$TMP/out" "$TMP/sync.json" && fail "async_scheduling=on changed nothing"
+expect_status 2 "$GPUSIM" serve --scenario "$SC/disagg-long-context.ini" \
+  --set service.async_scheduling=on
+expect_grep "service.async_scheduling" "$TMP/err"
 ok
 
 # --db stores the run with its series.

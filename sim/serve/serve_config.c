@@ -129,6 +129,11 @@ sim_err_t sim_serve_config_check(const sim_serve_config_t *cfg,
           "the series interval must be positive");
     RANGE(cfg->slo_ttft_s > 0.0 && cfg->slo_tpot_s > 0.0, "slo.ttft",
           "SLO bounds must be positive");
+    /* The planned-ahead cut-off is not applied to prefill-to-decode
+     * hand-offs, so the two are not combined. */
+    RANGE(!(cfg->async_sched && cfg->disaggregated),
+          "service.async_scheduling", "async scheduling is not modelled "
+          "for disaggregated prefill/decode pools; turn one of them off");
     sim_err_t ae = sim_autoscale_check(&cfg->autoscale, diag);
     if (ae == SIM_OK)
         ae = serve_disagg_check(cfg, diag);
