@@ -159,6 +159,13 @@ if "$GPUSIM" sweep --help | grep -q "MPI support: yes"; then
     cmp -s "$TMP/out" "$TMP/serial.json" || { diff "$TMP/serial.json" "$TMP/out" | head; \
       fail "mpirun -np 2 output differs from the serial run"; }
     ok
+    # Three ranks (rank 0 only coordinates; variants go out largest
+    # estimated cost first once the first results are in): same bytes.
+    expect_status 0 env ASAN_OPTIONS="$NOLEAK" "$MPIRUN_BIN" --oversubscribe --allow-run-as-root -np 3 \
+      "$GPUSIM" sweep --command topo $VARY --db "$TMP/mpi3.db" --json
+    cmp -s "$TMP/out" "$TMP/serial.json" || { diff "$TMP/serial.json" "$TMP/out" | head; \
+      fail "mpirun -np 3 output differs from the serial run"; }
+    ok
     # Resumed under MPI: nothing to do, same variants.
     expect_status 0 env ASAN_OPTIONS="$NOLEAK" "$MPIRUN_BIN" --oversubscribe --allow-run-as-root -np 2 \
       "$GPUSIM" sweep --command topo $VARY --db "$TMP/mpi.db" --json

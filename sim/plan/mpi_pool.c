@@ -2,11 +2,14 @@
  * mpi_pool.c — the MPI work queue of a sweep (mpi_pool.h).  Compiled only
  * with HAVE_MPI.
  *
- * Invariant on rank 0: held[w] == the variants handed to worker w and not
- * yet returned, their sum == next - done (rank 0 runs its own variants to
- * completion before it polls again); STOP is sent only when every held[w]
- * is 0, so every worker's last MPI_Isend has a matching receive before
- * MPI_Finalize.
+ * Invariants on rank 0: order[0, next) went to workers, order[tail, n) ran
+ * here, order[next, tail) is open; held[w] == the variants handed to
+ * worker w and not yet returned (holder[item] == w), their sum == next -
+ * (done - own) (rank 0 runs its own variants to completion before it polls
+ * again); STOP is sent only when every held[w] is 0, so every worker's
+ * last MPI_Isend has a matching receive before MPI_Finalize.  Estimates
+ * (est, held_work, open_work) steer only who runs what and when; what is
+ * committed is each outcome as it came, so they never reach the output.
  */
 #include "config.h"
 
@@ -165,11 +168,26 @@ static sim_err_t send_work(const sweep_item_t *it, int dest, sim_diag_t *diag)
     return rc == MPI_SUCCESS ? SIM_OK : mpi_fail(diag, rc, "sending work");
 }
 
-/* Receive the result whose envelope is st and commit it. */
-static sim_err_t receive_result(const sweep_t *sw, sim_store_t *store,
-                                int64_t sweep_id, MPI_Status *st,
-                                size_t *n_failed, sim_diag_t *diag)
+/* Teach cost what an outcome's runs took per replication (their wall_s,
+ * measured by whichever rank ran them; never part of what a sweep prints). */
+static void learn(sweep_cost_t *cost, const json_t *outcome)
 {
+    const json_t *runs = json_object_get(outcome, "runs");
+    size_t n = json_array_size(runs);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += json_number_value(json_object_get(json_array_get(runs, i), "wall_s"));
+    json_int_t variant = json_integer_value(json_object_get(outcome, "variant"));
+    if (n > 0 && variant >= 0)
+        sweep_cost_observe(cost, (size_t)variant, sum / (double)n);
+}
+
+/* Receive the result whose envelope is st into *outcome (json_decref):
+ * SIM_OK, SIM_ERR_NOMEM (here or on the worker), SIM_ERR_INPUT (not JSON),
+ * SIM_ERR_LIB. */
+static sim_err_t receive_result(MPI_Status *st, json_t **outcome, sim_diag_t *diag)
+{
+    *outcome = NULL;
     int len = 0;
     MPI_Get_count(st, MPI_CHAR, &len);
     char *text = malloc((size_t)len + 1);
@@ -182,23 +200,25 @@ static sim_err_t receive_result(const sweep_t *sw, sim_store_t *store,
         return mpi_fail(diag, rc, "receiving a result");
     }
     text[len] = '\0';
-    json_t *outcome = json_loads(text, 0, NULL);
+    json_t *o = json_loads(text, 0, NULL);
     free(text);
-    sim_err_t err;
-    const char *fatal = json_string_value(json_object_get(outcome, "fatal"));
-    size_t f = 0;
-    if (outcome == NULL)
-        err = sim_diag_set(diag, SIM_ERR_INPUT, NULL, 0, NULL,
-                           "rank %d sent a result that is not JSON", st->MPI_SOURCE);
-    else if (fatal != NULL)
-        err = sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL, "rank %d: %s",
-                           st->MPI_SOURCE, fatal);
-    else
-        err = sweep_commit(sw, store, sweep_id, outcome, &f, diag);
-    *n_failed += f;
-    json_decref(outcome);
-    return err;
+    if (o == NULL)
+        return sim_diag_set(diag, SIM_ERR_INPUT, NULL, 0, NULL,
+                            "rank %d sent a result that is not JSON", st->MPI_SOURCE);
+    const char *fatal = json_string_value(json_object_get(o, "fatal"));
+    if (fatal != NULL) {
+        sim_err_t err = sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL, "rank %d: %s",
+                                     st->MPI_SOURCE, fatal);
+        json_decref(o);
+        return err;
+    }
+    *outcome = o;
+    return SIM_OK;
 }
+
+/* holder[] of an item not handed out yet, and of a finished one. */
+#define HOLDER_OPEN (-1)
+#define HOLDER_DONE (-2)
 
 /* Rank 0's state while it coordinates. */
 typedef struct coord {
@@ -208,36 +228,156 @@ typedef struct coord {
     const sweep_remaining_t *rem;
     sweep_progress_fn progress;
     void *ctx;
-    size_t next, done, failed;
-    size_t runners;  /* ranks that run variants */
-    size_t *held;    /* [size]: variants handed to each worker, not returned */
+    size_t next, tail; /* order[next, tail) is not handed out yet */
+    size_t done, failed;
+    size_t runners;    /* ranks that run variants */
+    int size;          /* ranks */
+    size_t *held;      /* [size]: variants handed to each worker, not returned */
+    double *held_work; /* [size]: their estimated seconds (est[]) */
+    size_t *order;     /* [rem->n]: [next, tail) not handed out yet, most
+                          expensive first: workers take from the front,
+                          rank 0 its own from the back */
+    int *holder;       /* [rem->n]: the rank running each item, or HOLDER_* */
+    double *est;       /* [rem->n]: estimated seconds at the last ranking, 0
+                          before it */
+    double open_work;  /* sum of est[] over order[next, tail) */
+    sweep_cost_t *cost;
+    size_t ranked_at;  /* observations when order was last sorted; 0: never */
     mpi_pool_times_t *times;
-    double last_end; /* when its last own variant ended (CLOCK_MONOTONIC s) */
+    double last_end;   /* when its last own variant ended (CLOCK_MONOTONIC s) */
 } coord_t;
 
-/* Whether worker w is owed another variant: one is left to hand out and
- * w holds less than its share of what is unfinished. */
-static bool owed(const coord_t *c, int w)
+/* Allocate c's arrays (c->rem set) for size ranks: SIM_OK or
+ * SIM_ERR_NOMEM; coord_release in either case. */
+static sim_err_t coord_init(coord_t *c, const sweep_t *sw, int size)
 {
-    return c->next < c->rem->n &&
-           c->held[w] < sweep_share(c->rem->n - c->done, c->runners, MPI_POOL_DEPTH);
-}
-
-static sim_err_t hand_out(coord_t *c, int w, sim_diag_t *diag)
-{
-    sim_err_t err = send_work(&c->rem->items[c->next], w, diag);
-    if (err == SIM_OK) {
-        c->next++;
-        c->held[w]++;
+    size_t n = c->rem->n, n_axes = sweep_axis_count(sw);
+    size_t *sizes = malloc((n_axes + 1) * sizeof *sizes);
+    for (size_t a = 0; sizes != NULL && a < n_axes; a++)
+        sizes[a] = sweep_axis_size(sw, a);
+    c->size = size;
+    c->held = calloc((size_t)size, sizeof *c->held);
+    c->held_work = calloc((size_t)size, sizeof *c->held_work);
+    c->order = malloc((n + 1) * sizeof *c->order);
+    c->holder = malloc((n + 1) * sizeof *c->holder);
+    c->est = calloc(n + 1, sizeof *c->est);
+    c->tail = n;
+    sim_err_t err = SIM_ERR_NOMEM;
+    if (sizes != NULL && c->held != NULL && c->held_work != NULL && c->order != NULL &&
+        c->holder != NULL && c->est != NULL)
+        err = sweep_cost_new(sizes, n_axes, &c->cost);
+    free(sizes);
+    /* Cartesian order until the first result teaches the model something. */
+    for (size_t i = 0; err == SIM_OK && i < n; i++) {
+        c->order[i] = i;
+        c->holder[i] = HOLDER_OPEN;
     }
     return err;
 }
 
-static void finished_one(coord_t *c)
+/* Free what coord_init allocated (NULL members too). */
+static void coord_release(coord_t *c)
 {
+    free(c->held);
+    free(c->held_work);
+    free(c->order);
+    free(c->holder);
+    free(c->est);
+    sweep_cost_free(c->cost);
+}
+
+/* Whether worker w is owed another variant: one is left to hand out and
+ * w holds fewer than MPI_POOL_DEPTH and either fewer than two (one to run,
+ * one queued: rank 0 answers only between its own variants), within the
+ * count share, or, once costs are learnt, less estimated work than both
+ * MPI_POOL_AHEAD times rank 0's next own variant and its share of the
+ * estimated work left (a count share would let a worker holding
+ * expensive variants keep rank 0 idle at the end); before that, the
+ * count share (sweep_share). */
+static bool owed(const coord_t *c, int w)
+{
+    if (c->next >= c->tail || c->held[w] >= MPI_POOL_DEPTH)
+        return false;
+    size_t count_share = sweep_share(c->rem->n - c->done, c->runners, MPI_POOL_DEPTH);
+    if (c->ranked_at == 0)
+        return c->held[w] < count_share;
+    if (c->held[w] < (count_share < 2 ? count_share : 2))
+        return true;
+    double left = c->open_work;
+    for (int v = 1; v < c->size; v++)
+        left += c->held_work[v];
+    double share = left / (double)c->runners;
+    double ahead = MPI_POOL_AHEAD * c->est[c->order[c->tail - 1]];
+    return c->held_work[w] < (ahead < share ? ahead : share);
+}
+
+static sim_err_t hand_out(coord_t *c, int w, sim_diag_t *diag)
+{
+    size_t item = c->order[c->next];
+    sim_err_t err = send_work(&c->rem->items[item], w, diag);
+    if (err == SIM_OK) {
+        c->next++;
+        c->held[w]++;
+        c->holder[item] = w;
+        c->held_work[w] += c->est[item];
+        c->open_work -= c->est[item];
+    }
+    return err;
+}
+
+/* Once the observations have grown by a quarter since the last ranking
+ * (O(log n) rankings per sweep, yet each of the first few results, which
+ * teach the model most, triggers one): re-estimate every unfinished item
+ * and sort those not handed out, most expensive first. */
+static sim_err_t rerank(coord_t *c, sim_diag_t *diag)
+{
+    size_t seen = sweep_cost_observed(c->cost), step = c->ranked_at / 4;
+    if (seen < c->ranked_at + (step > 0 ? step : 1))
+        return SIM_OK;
+    if (sweep_cost_order(c->cost, c->rem, c->order + c->next, c->tail - c->next) != SIM_OK)
+        return sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    c->ranked_at = seen;
+    c->open_work = 0;
+    for (int w = 0; w < c->size; w++)
+        c->held_work[w] = 0;
+    for (size_t i = 0; i < c->rem->n; i++) {
+        if (c->holder[i] == HOLDER_DONE)
+            continue;
+        const sweep_item_t *it = &c->rem->items[i];
+        c->est[i] = sweep_cost_estimate(c->cost, it->variant) * (double)it->n_reps;
+        if (c->holder[i] == HOLDER_OPEN)
+            c->open_work += c->est[i];
+        else
+            c->held_work[c->holder[i]] += c->est[i];
+    }
+    return SIM_OK;
+}
+
+/* The item of remaining whose variant an outcome is (items are in
+ * cartesian order: binary search), or remaining->n. */
+static size_t find_item(const sweep_remaining_t *rem, const json_t *outcome)
+{
+    json_int_t v = json_integer_value(json_object_get(outcome, "variant"));
+    size_t lo = 0, hi = rem->n;
+    while (v >= 0 && lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rem->items[mid].variant < (size_t)v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return v >= 0 && lo < rem->n && rem->items[lo].variant == (size_t)v ? lo : rem->n;
+}
+
+/* Item finished (committed): forget its holder, learn its cost. */
+static sim_err_t finished_one(coord_t *c, size_t item, const json_t *outcome, sim_diag_t *diag)
+{
+    c->holder[item] = HOLDER_DONE;
+    learn(c->cost, outcome);
     c->done++;
     if (c->progress != NULL)
         c->progress(c->done, c->rem->n, c->ctx);
+    return rerank(c, diag);
 }
 
 /* Commit the result whose envelope is st and top its sender up. */
@@ -245,15 +385,25 @@ static sim_err_t take_result(coord_t *c, MPI_Status *st, sim_diag_t *diag)
 {
     double t0 = monotonic_s();
     int w = st->MPI_SOURCE;
-    if (c->held[w] == 0)
-        return sim_diag_set(diag, SIM_ERR_INPUT, NULL, 0, NULL,
-                            "rank %d sent a result it was not asked for", w);
-    sim_err_t err = receive_result(c->sw, c->st, c->sweep_id, st, &c->failed, diag);
+    json_t *outcome = NULL;
+    size_t f = 0, item = c->rem->n;
+    sim_err_t err = receive_result(st, &outcome, diag);
+    if (err == SIM_OK) {
+        item = find_item(c->rem, outcome);
+        if (item == c->rem->n || c->holder[item] != w)
+            err = sim_diag_set(diag, SIM_ERR_INPUT, NULL, 0, NULL,
+                               "rank %d sent a result it was not asked for", w);
+    }
+    if (err == SIM_OK)
+        err = sweep_commit(c->sw, c->st, c->sweep_id, outcome, &f, diag);
+    if (err == SIM_OK) {
+        c->failed += f;
+        c->held[w]--;
+        c->held_work[w] = c->held[w] > 0 ? c->held_work[w] - c->est[item] : 0;
+        err = finished_one(c, item, outcome, diag);
+    }
+    json_decref(outcome);
     c->times->commit_s += monotonic_s() - t0;
-    if (err != SIM_OK)
-        return err;
-    c->held[w]--;
-    finished_one(c);
     while (err == SIM_OK && owed(c, w))
         err = hand_out(c, w, diag);
     return err;
@@ -262,7 +412,10 @@ static sim_err_t take_result(coord_t *c, MPI_Status *st, sim_diag_t *diag)
 /* Run the next variant here and commit it. */
 static sim_err_t run_own(coord_t *c, sim_diag_t *diag)
 {
-    const sweep_item_t *it = &c->rem->items[c->next++];
+    size_t item = c->order[--c->tail];
+    const sweep_item_t *it = &c->rem->items[item];
+    c->holder[item] = 0;
+    c->open_work -= c->est[item];
     json_t *outcome = NULL;
     size_t f = 0;
     double t0 = monotonic_s();
@@ -273,11 +426,11 @@ static sim_err_t run_own(coord_t *c, sim_diag_t *diag)
     c->last_end = t1;
     if (err == SIM_OK)
         err = sweep_commit(c->sw, c->st, c->sweep_id, outcome, &f, diag);
-    c->times->commit_s += monotonic_s() - t1;
-    json_decref(outcome);
     c->failed += f;
     if (err == SIM_OK)
-        finished_one(c);
+        err = finished_one(c, item, outcome, diag);
+    c->times->commit_s += monotonic_s() - t1;
+    json_decref(outcome);
     return err;
 }
 
@@ -289,12 +442,21 @@ sim_err_t mpi_pool_coordinate(mpi_pool_t *p, const sweep_t *sw, sim_store_t *st,
     double start = monotonic_s();
     memset(&p->times, 0, sizeof p->times);
     bool self = p->size <= 2;
-    coord_t c = {sw, st, sweep_id, remaining, progress, ctx, 0, 0, 0,
-                 (size_t)p->size - (self ? 0 : 1), NULL, &p->times, start};
-    c.held = calloc((size_t)p->size, sizeof *c.held);
-    if (c.held == NULL)
+    coord_t c = {0};
+    c.sw = sw;
+    c.st = st;
+    c.sweep_id = sweep_id;
+    c.rem = remaining;
+    c.progress = progress;
+    c.ctx = ctx;
+    c.runners = (size_t)p->size - (self ? 0 : 1);
+    c.times = &p->times;
+    c.last_end = start;
+    sim_err_t err = coord_init(&c, sw, p->size);
+    if (err != SIM_OK) {
+        coord_release(&c);
         return sim_diag_set(diag, SIM_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-    sim_err_t err = SIM_OK;
+    }
     /* Round-robin, so that a short sweep is spread over every worker. */
     for (int round = 0; round < MPI_POOL_DEPTH && err == SIM_OK; round++)
         for (int w = 1; w < p->size && err == SIM_OK; w++)
@@ -314,7 +476,7 @@ sim_err_t mpi_pool_coordinate(mpi_pool_t *p, const sweep_t *sw, sim_store_t *st,
         }
         if (err != SIM_OK || c.done == remaining->n)
             break;
-        if (self && c.next < remaining->n) {
+        if (self && c.next < c.tail) {
             err = run_own(&c, diag);
             continue;
         }
@@ -329,7 +491,7 @@ sim_err_t mpi_pool_coordinate(mpi_pool_t *p, const sweep_t *sw, sim_store_t *st,
         if (rc != MPI_SUCCESS)
             err = mpi_fail(diag, rc, "stopping workers");
     }
-    free(c.held);
+    coord_release(&c);
     double end = monotonic_s();
     p->times.span_s = end - start;
     p->times.tail_s = end - c.last_end;

@@ -6,16 +6,27 @@
  *
  * Work queue: rank 0 holds the sweep's remaining list (sweep_remaining) and hands
  * out one variant (with its missing replications) at a time: variants
- * differ in cost, so a worker asks for more by returning a result.  A
- * worker holds up to sweep_share(unfinished, ranks running variants,
- * MPI_POOL_DEPTH) variants ahead: up to MPI_POOL_DEPTH while much is left,
- * so it never waits on rank 0 while rank 0 is busy, and a fair share at
- * the end, so that rank 0 does not idle while a worker still works through
- * a full queue (with a fixed depth of 8, rank 0 idled at the end of every
- * sweep while the worker ran up to 7 more variants).  Shares count
- * variants, not their cost: when the last variants are the most expensive
- * (bench_sweep's training sweep), a worker that holds cheap ones can still
- * run out while rank 0 runs an expensive one (~0.1-0.3 s per sweep there).
+ * differ in cost (~30x in bench_sweep's training sweep), so a worker asks
+ * for more by returning a result.  Order: largest estimated cost first
+ * (sweep_cost_order; costs learnt online from the runs' wall_s in each
+ * outcome, which every outcome carries already, so the protocol and what
+ * is stored are unchanged; cartesian order until the first result).
+ * Workers take from the expensive front of that order and rank 0, when it
+ * runs variants itself, from the cheap back: rank 0 answers only between
+ * its own variants, so keeping them short keeps a worker from waiting on
+ * it, and the two meet in the middle, where variants are middling.
+ * Holding: before any result, a worker holds up to sweep_share(unfinished,
+ * ranks running variants, MPI_POOL_DEPTH) variants; afterwards two (one
+ * running, one queued), and more only while its estimated work is below
+ * both MPI_POOL_AHEAD times rank 0's next own variant and a fair share of
+ * the estimated work left: shares of estimated seconds, not counts, since
+ * with largest-first a worker's variants cost more than rank 0's.
+ * (Cartesian order with count shares left bench_sweep's training sweep
+ * with its most expensive variants last: the worker waited ~0.3 s on rank
+ * 0 busy with one of them, and rank 0 idled ~0.3 s at the end; largest
+ * first with both taking from the front and fair time shares left rank 0
+ * idle ~1.5 s at the end, the worker holding a queue of misestimated
+ * expensive variants.)
  * Results are sent with MPI_Isend for the same reason as the queue.  Rank
  * 0 commits each outcome as it arrives (sweep_commit: one transaction per
  * variant), so killing the job loses only variants in flight.
@@ -60,8 +71,16 @@
 /* Most variants in flight per worker: enough cheap variants (~10 ms in the
  * training sweep of bench_sweep) to keep a worker busy while rank 0 runs
  * one of the expensive ones (~0.3 s) and cannot answer; 8 left the worker
- * waiting ~0.5 s per 200-variant sweep, 32 ~0.1-0.3 s. */
+ * waiting ~0.5 s per 200-variant sweep, 32 ~0.1-0.3 s.  The bound until
+ * the first result, and a cap after it (MPI_POOL_AHEAD). */
 #define MPI_POOL_DEPTH 32
+
+/* Once costs are learnt, a worker holds more than two variants only while
+ * its estimated work is below this many times the estimated cost of rank
+ * 0's next own variant (the cheapest left): rank 0 answers between its own
+ * variants, so that covers its latency with room for misestimates; more
+ * would only lengthen the tail, where misestimates become idle time. */
+#define MPI_POOL_AHEAD 3.0
 
 typedef struct mpi_pool mpi_pool_t;
 

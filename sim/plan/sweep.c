@@ -12,6 +12,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -588,6 +589,129 @@ size_t sweep_share(size_t left, size_t runners, size_t most)
     if (share > most)
         share = most;
     return share > 0 ? share : 1;
+}
+
+/* ---- learnt cost (sweep_cost_*) ------------------------------------------ */
+
+struct sweep_cost {
+    size_t n_axes;
+    size_t *sizes;  /* [n_axes] */
+    size_t *first;  /* [n_axes]: axis a's values are sum/count[first[a] ..] */
+    double *sum;    /* seconds observed per (axis, value) */
+    size_t *count;  /* observations per (axis, value) */
+    double total;
+    size_t n;
+};
+
+/* Costs are floored here before taking logarithms: a variant that failed
+ * to load takes ~0 s and must not send the geometric mean to 0. */
+#define COST_FLOOR_S 1e-9
+
+sim_err_t sweep_cost_new(const size_t *sizes, size_t n_axes, sweep_cost_t **out)
+{
+    *out = NULL;
+    size_t values = 0;
+    for (size_t a = 0; a < n_axes; a++)
+        values += sizes[a];
+    sweep_cost_t *m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return SIM_ERR_NOMEM;
+    m->n_axes = n_axes;
+    m->sizes = malloc((n_axes + 1) * sizeof *m->sizes);
+    m->first = malloc((n_axes + 1) * sizeof *m->first);
+    m->sum = calloc(values + 1, sizeof *m->sum);
+    m->count = calloc(values + 1, sizeof *m->count);
+    if (m->sizes == NULL || m->first == NULL || m->sum == NULL || m->count == NULL) {
+        sweep_cost_free(m);
+        return SIM_ERR_NOMEM;
+    }
+    for (size_t a = 0, at = 0; a < n_axes; a++) {
+        assert(sizes[a] >= 1);
+        m->sizes[a] = sizes[a];
+        m->first[a] = at;
+        at += sizes[a];
+    }
+    *out = m;
+    return SIM_OK;
+}
+
+void sweep_cost_free(sweep_cost_t *m)
+{
+    if (m == NULL)
+        return;
+    free(m->sizes);
+    free(m->first);
+    free(m->sum);
+    free(m->count);
+    free(m);
+}
+
+void sweep_cost_observe(sweep_cost_t *m, size_t variant, double seconds)
+{
+    if (!(seconds >= 0) || !isfinite(seconds))
+        return;
+    for (size_t a = m->n_axes; a-- > 0;) {
+        size_t s = m->first[a] + variant % m->sizes[a];
+        variant /= m->sizes[a];
+        m->sum[s] += seconds;
+        m->count[s]++;
+    }
+    m->total += seconds;
+    m->n++;
+}
+
+size_t sweep_cost_observed(const sweep_cost_t *m) { return m->n; }
+
+double sweep_cost_estimate(const sweep_cost_t *m, size_t variant)
+{
+    if (m->n == 0)
+        return -1;
+    double mean = fmax(m->total / (double)m->n, COST_FLOOR_S);
+    if (m->n_axes == 0)
+        return mean;
+    double logs = 0;
+    for (size_t a = m->n_axes; a-- > 0;) {
+        size_t s = m->first[a] + variant % m->sizes[a];
+        variant /= m->sizes[a];
+        double v = m->count[s] > 0 ? fmax(m->sum[s] / (double)m->count[s], COST_FLOOR_S) : mean;
+        logs += log(v / mean);
+    }
+    return mean * exp(logs);
+}
+
+typedef struct ranked {
+    double cost;
+    size_t item;
+} ranked_t;
+
+/* Most expensive first, then item order: a total order, so qsort's
+ * instability cannot show. */
+static int by_cost(const void *pa, const void *pb)
+{
+    const ranked_t *a = pa, *b = pb;
+    if (a->cost != b->cost)
+        return a->cost > b->cost ? -1 : 1;
+    return (a->item > b->item) - (a->item < b->item);
+}
+
+sim_err_t sweep_cost_order(const sweep_cost_t *m, const sweep_remaining_t *remaining,
+                           size_t *order, size_t n)
+{
+    if (n == 0)
+        return SIM_OK;
+    ranked_t *r = malloc(n * sizeof *r);
+    if (r == NULL)
+        return SIM_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const sweep_item_t *it = &remaining->items[order[i]];
+        double e = sweep_cost_estimate(m, it->variant);
+        r[i] = (ranked_t){e < 0 ? 0 : e * (double)it->n_reps, order[i]};
+    }
+    qsort(r, n, sizeof *r, by_cost);
+    for (size_t i = 0; i < n; i++)
+        order[i] = r[i].item;
+    free(r);
+    return SIM_OK;
 }
 
 sim_err_t sweep_run_serial(const sweep_t *sw, sim_store_t *st,

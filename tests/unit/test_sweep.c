@@ -396,6 +396,149 @@ static void test_share_tail(void **state)
     assert_true(lockstep_tail(200, false, &starved) >= 6);
 }
 
+/* ---- learnt cost and largest-first order (sweep_cost_*) ------------------- */
+
+/* Nothing observed: no estimate.  One observation: every variant is
+ * estimated at it (its values seen, the others fall back to the mean).
+ * Negative and non-finite times are ignored. */
+static void test_cost_first_observations(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {3, 2};
+    sweep_cost_t *m = NULL;
+    assert_int_equal(sweep_cost_new(sizes, 2, &m), SIM_OK);
+    assert_true(sweep_cost_estimate(m, 0) < 0);
+    sweep_cost_observe(m, 4, -1.0);
+    sweep_cost_observe(m, 4, NAN);
+    sweep_cost_observe(m, 4, INFINITY);
+    assert_int_equal(sweep_cost_observed(m), 0);
+    sweep_cost_observe(m, 4, 0.25);
+    assert_int_equal(sweep_cost_observed(m), 1);
+    for (size_t v = 0; v < 6; v++)
+        assert_close(sweep_cost_estimate(m, v), 0.25, 1e-12);
+    sweep_cost_free(m);
+    sweep_cost_free(NULL);
+
+    /* No axes (a sweep of one variant): the mean. */
+    assert_int_equal(sweep_cost_new(NULL, 0, &m), SIM_OK);
+    sweep_cost_observe(m, 0, 1.0);
+    sweep_cost_observe(m, 0, 3.0);
+    assert_close(sweep_cost_estimate(m, 0), 2.0, 1e-12);
+    sweep_cost_free(m);
+}
+
+/* Costs that are a product over the axes, every variant observed once:
+ * the model gives each variant's cost back exactly. */
+static void test_cost_product_recovered(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {3, 2, 2};
+    const double a[] = {1, 2, 8}, b[] = {1, 5}, c[] = {0.5, 0.75};
+    sweep_cost_t *m = NULL;
+    assert_int_equal(sweep_cost_new(sizes, 3, &m), SIM_OK);
+    for (size_t v = 0; v < 12; v++) /* first axis slowest */
+        sweep_cost_observe(m, v, a[v / 4] * b[v / 2 % 2] * c[v % 2]);
+    for (size_t v = 0; v < 12; v++)
+        assert_close(sweep_cost_estimate(m, v), a[v / 4] * b[v / 2 % 2] * c[v % 2], 1e-12);
+    sweep_cost_free(m);
+}
+
+/* A value not seen yet counts as the mean over every observation. */
+static void test_cost_unseen_value(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {2, 2};
+    sweep_cost_t *m = NULL;
+    assert_int_equal(sweep_cost_new(sizes, 2, &m), SIM_OK);
+    sweep_cost_observe(m, 0, 1.0); /* (0, 0) */
+    sweep_cost_observe(m, 1, 3.0); /* (0, 1) */
+    /* mean 2; axis 0: value 0 -> 2, value 1 unseen -> 2; axis 1: 1 and 3 */
+    assert_close(sweep_cost_estimate(m, 2), 1.0, 1e-12);
+    assert_close(sweep_cost_estimate(m, 3), 3.0, 1e-12);
+    /* A variant that took no time (failed to load) keeps estimates > 0. */
+    sweep_cost_observe(m, 2, 0.0);
+    assert_true(sweep_cost_estimate(m, 2) > 0);
+    sweep_cost_free(m);
+}
+
+/* sweep_cost_order: item order before any observation; then most
+ * expensive first (estimate x replications left), ties by item index. */
+static void test_cost_order(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {4};
+    int64_t reps[3] = {0, 1, 2};
+    sweep_item_t items[4] = {{0, 1, reps}, {1, 1, reps}, {2, 3, reps}, {3, 1, reps}};
+    sweep_remaining_t rem = {items, 4, 0};
+    sweep_cost_t *m = NULL;
+    assert_int_equal(sweep_cost_new(sizes, 1, &m), SIM_OK);
+    size_t order[4] = {3, 1, 0, 2};
+    assert_int_equal(sweep_cost_order(m, &rem, order, 4), SIM_OK);
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(order[i], i);
+    sweep_cost_observe(m, 0, 1.0);
+    sweep_cost_observe(m, 1, 4.0);
+    sweep_cost_observe(m, 2, 1.0); /* x3 replications left: 3 */
+    /* variant 3 unseen: the mean, 2 */
+    assert_int_equal(sweep_cost_order(m, &rem, order, 4), SIM_OK);
+    const size_t want[] = {1, 2, 3, 0};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(order[i], want[i]);
+    /* Ties keep item order; a sub-range is sorted alone. */
+    sweep_cost_observe(m, 3, 4.0);
+    size_t part[2] = {3, 1};
+    assert_int_equal(sweep_cost_order(m, &rem, part, 2), SIM_OK);
+    assert_int_equal(part[0], 1);
+    assert_int_equal(part[1], 3);
+    sweep_cost_free(m);
+}
+
+/* Makespan of list scheduling cost[order[i]] on two runners, each item to
+ * the runner free first. */
+static double two_runner_makespan(const double *cost, const size_t *order, size_t n)
+{
+    double t[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        int r = t[1] < t[0];
+        t[r] += cost[order[i]];
+    }
+    return t[0] > t[1] ? t[0] : t[1];
+}
+
+/* bench_sweep's training sweep in miniature: cost grows along the first
+ * axis and the most expensive variants are last in cartesian order.  With
+ * the model learnt from a quarter of the variants, largest-first stays
+ * within Graham's 4/3 of the lower bound, where cartesian order does not. */
+static void test_cost_order_makespan(void **state)
+{
+    (void)state;
+    enum { N = 200 };
+    const size_t sizes[] = {5, 5, 2, 4};
+    const double rate[] = {1, 1.5, 2.5, 5, 12}, interval[] = {1, 1, 1.2, 1.5, 2.5};
+    double cost[N], total = 0, most = 0;
+    static int64_t rep0[1] = {0};
+    sweep_item_t items[N];
+    size_t cart[N], lpt[N];
+    sweep_cost_t *m = NULL;
+    assert_int_equal(sweep_cost_new(sizes, 4, &m), SIM_OK);
+    for (size_t v = 0; v < N; v++) {
+        cost[v] = 0.01 * rate[v / 40] * interval[v / 8 % 5] * (1 + 0.1 * (double)(v % 8));
+        total += cost[v];
+        most = cost[v] > most ? cost[v] : most;
+        items[v] = (sweep_item_t){v, 1, rep0};
+        cart[v] = lpt[v] = v;
+        if (v % 4 == 0)
+            sweep_cost_observe(m, v, cost[v]);
+    }
+    sweep_remaining_t rem = {items, N, 0};
+    assert_int_equal(sweep_cost_order(m, &rem, lpt, N), SIM_OK);
+    double bound = fmax(total / 2, most);
+    assert_true(two_runner_makespan(cost, lpt, N) <= bound * 4.0 / 3.0);
+    assert_true(two_runner_makespan(cost, lpt, N) < two_runner_makespan(cost, cart, N));
+    assert_true(two_runner_makespan(cost, lpt, N) < bound * 1.01);
+    sweep_cost_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +549,11 @@ int main(void)
         cmocka_unit_test(test_outcome_transport),
         cmocka_unit_test(test_share),
         cmocka_unit_test(test_share_tail),
+        cmocka_unit_test(test_cost_first_observations),
+        cmocka_unit_test(test_cost_product_recovered),
+        cmocka_unit_test(test_cost_unseen_value),
+        cmocka_unit_test(test_cost_order),
+        cmocka_unit_test(test_cost_order_makespan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
