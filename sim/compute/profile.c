@@ -47,6 +47,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +257,27 @@ typedef struct key {
 
 #define MAX_KEYS (20 + 15 * SIM_COMPUTE_DTYPE__COUNT)
 
+/* The double parameters of a GEMM curve, in the order format() writes
+ * them after `fitted` and `rows`, with their allowed ranges. */
+static const struct {
+    const char *name;
+    size_t offset;
+    double lo, hi;
+} curve_fields[] = {
+    {"e_max", offsetof(sim_compute_gemm_curve_t, e_max), 1e-6, 1.0},
+    {"mem_eff", offsetof(sim_compute_gemm_curve_t, mem_eff), 1e-6, 1.0},
+    {"wave", offsetof(sim_compute_gemm_curve_t, wave), 0.0, 1.0},
+    {"tile_s", offsetof(sim_compute_gemm_curve_t, tile_s), 0.0, 1.0},
+    {"iter_s", offsetof(sim_compute_gemm_curve_t, iter_s), 0.0, 1.0},
+    {"l2_GBps", offsetof(sim_compute_gemm_curve_t, l2_GBps), 0.0, 1e7},
+    {"split_max", offsetof(sim_compute_gemm_curve_t, split_max), 1.0, 1e4},
+    {"split_s", offsetof(sim_compute_gemm_curve_t, split_s), 0.0, 1.0},
+    {"epi", offsetof(sim_compute_gemm_curve_t, epi), 0.0, 1.0},
+    {"m0", offsetof(sim_compute_gemm_curve_t, m0), 0.0, 1e9},
+    {"n0", offsetof(sim_compute_gemm_curve_t, n0), 0.0, 1e9},
+    {"k0", offsetof(sim_compute_gemm_curve_t, k0), 0.0, 1e9},
+};
+
 static int build_keys(sim_compute_profile_t *p, pkey_t *keys)
 {
     int n = 0;
@@ -297,30 +319,12 @@ static int build_keys(sim_compute_profile_t *p, pkey_t *keys)
         ADD(nm, K_FLAG, &c->fitted, 0, 0, 0);
         snprintf(nm, sizeof nm, "gemm.%s.rows", dn);
         ADD(nm, K_SIZE, &c->rows, 0, 0, 0);
-        snprintf(nm, sizeof nm, "gemm.%s.e_max", dn);
-        ADD(nm, K_DBL, &c->e_max, 0, 1e-6, 1.0);
-        snprintf(nm, sizeof nm, "gemm.%s.mem_eff", dn);
-        ADD(nm, K_DBL, &c->mem_eff, 0, 1e-6, 1.0);
-        snprintf(nm, sizeof nm, "gemm.%s.wave", dn);
-        ADD(nm, K_DBL, &c->wave, 0, 0.0, 1.0);
-        snprintf(nm, sizeof nm, "gemm.%s.tile_s", dn);
-        ADD(nm, K_DBL, &c->tile_s, 0, 0.0, 1.0);
-        snprintf(nm, sizeof nm, "gemm.%s.iter_s", dn);
-        ADD(nm, K_DBL, &c->iter_s, 0, 0.0, 1.0);
-        snprintf(nm, sizeof nm, "gemm.%s.l2_GBps", dn);
-        ADD(nm, K_DBL, &c->l2_GBps, 0, 0.0, 1e7);
-        snprintf(nm, sizeof nm, "gemm.%s.split_max", dn);
-        ADD(nm, K_DBL, &c->split_max, 0, 1.0, 1e4);
-        snprintf(nm, sizeof nm, "gemm.%s.split_s", dn);
-        ADD(nm, K_DBL, &c->split_s, 0, 0.0, 1.0);
-        snprintf(nm, sizeof nm, "gemm.%s.epi", dn);
-        ADD(nm, K_DBL, &c->epi, 0, 0.0, 1.0);
-        snprintf(nm, sizeof nm, "gemm.%s.m0", dn);
-        ADD(nm, K_DBL, &c->m0, 0, 0.0, 1e9);
-        snprintf(nm, sizeof nm, "gemm.%s.n0", dn);
-        ADD(nm, K_DBL, &c->n0, 0, 0.0, 1e9);
-        snprintf(nm, sizeof nm, "gemm.%s.k0", dn);
-        ADD(nm, K_DBL, &c->k0, 0, 0.0, 1e9);
+        for (size_t f = 0; f < sizeof curve_fields / sizeof curve_fields[0];
+             f++) {
+            snprintf(nm, sizeof nm, "gemm.%s.%s", dn, curve_fields[f].name);
+            ADD(nm, K_DBL, (char *)c + curve_fields[f].offset, 0,
+                curve_fields[f].lo, curve_fields[f].hi);
+        }
     }
 #undef ADD
     return n;
