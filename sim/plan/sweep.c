@@ -646,13 +646,22 @@ void sweep_cost_free(sweep_cost_t *m)
     free(m);
 }
 
+/* The sum/count slot of variant's value on axis: its mixed-radix digit
+ * (as sweep_variant_digit: last axis least significant) offset by the
+ * axis's first slot. */
+static size_t value_slot(const sweep_cost_t *m, size_t variant, size_t axis)
+{
+    for (size_t a = m->n_axes; a-- > axis + 1;)
+        variant /= m->sizes[a];
+    return m->first[axis] + variant % m->sizes[axis];
+}
+
 void sweep_cost_observe(sweep_cost_t *m, size_t variant, double seconds)
 {
     if (!(seconds >= 0) || !isfinite(seconds))
         return;
-    for (size_t a = m->n_axes; a-- > 0;) {
-        size_t s = m->first[a] + variant % m->sizes[a];
-        variant /= m->sizes[a];
+    for (size_t a = 0; a < m->n_axes; a++) {
+        size_t s = value_slot(m, variant, a);
         m->sum[s] += seconds;
         m->count[s]++;
     }
@@ -670,9 +679,8 @@ double sweep_cost_estimate(const sweep_cost_t *m, size_t variant)
     if (m->n_axes == 0)
         return mean;
     double logs = 0;
-    for (size_t a = m->n_axes; a-- > 0;) {
-        size_t s = m->first[a] + variant % m->sizes[a];
-        variant /= m->sizes[a];
+    for (size_t a = 0; a < m->n_axes; a++) {
+        size_t s = value_slot(m, variant, a);
         double v = m->count[s] > 0 ? fmax(m->sum[s] / (double)m->count[s], COST_FLOOR_S) : mean;
         logs += log(v / mean);
     }
