@@ -11,7 +11,9 @@
 #ifndef TESTS_UNIT_SERVE_TESTLIB_H
 #define TESTS_UNIT_SERVE_TESTLIB_H
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/compute/roofline.h"
@@ -78,6 +80,18 @@ static inline void run_array(const sim_serve_config_t *cfg,
     array_stream_t a = {r, n, 0};
     wl_request_stream_t s = {array_next, &a};
     run_checked(cfg, &s, res);
+}
+
+/* Determinism: run(seed) returns a run's JSON text (malloc'd); the same
+ * seed must give the same bytes, another seed other bytes. */
+static inline void assert_seed_determinism(char *(*run)(uint64_t seed))
+{
+    char *a = run(5), *b = run(5), *c = run(6);
+    assert_string_equal(a, b);
+    assert_true(strcmp(a, c) != 0);
+    free(a);
+    free(b);
+    free(c);
 }
 
 /* The compute model's time for one op on profile p. */
