@@ -66,21 +66,31 @@ static void borrow_from_twin(const char *gpu, sim_compute_profile_t *p)
     }
 }
 
+const wl_embedded_file_t *wl_gpu_shipped_profile(const wl_gpu_t *gpu,
+                                                 const char *typed,
+                                                 char *path, size_t cap)
+{
+    const wl_embedded_file_t *f = NULL;
+    if (typed != NULL)
+        f = wl_embedded_profile(typed, strlen(typed), path, cap);
+    if (f == NULL && gpu != NULL)
+        f = wl_embedded_profile(gpu->name, strlen(gpu->name), path, cap);
+    for (const char *a = gpu != NULL ? gpu->aliases : NULL;
+         f == NULL && a != NULL && *a != '\0';) {
+        const char *comma = strchr(a, ',');
+        size_t len = comma != NULL ? (size_t)(comma - a) : strlen(a);
+        f = wl_embedded_profile(a, len, path, cap);
+        a = comma != NULL ? comma + 1 : a + len;
+    }
+    return f;
+}
+
 sim_err_t wl_gpu_profile(const wl_gpu_t *gpu, const char *typed,
                          sim_compute_profile_t *p, sim_diag_t *diag)
 {
     char path[128];
-    const wl_embedded_file_t *f = NULL;
-    if (typed != NULL)
-        f = wl_embedded_profile(typed, strlen(typed), path, sizeof path);
-    if (f == NULL)
-        f = wl_embedded_profile(gpu->name, strlen(gpu->name), path, sizeof path);
-    for (const char *a = gpu->aliases; f == NULL && a != NULL && *a != '\0';) {
-        const char *comma = strchr(a, ',');
-        size_t len = comma != NULL ? (size_t)(comma - a) : strlen(a);
-        f = wl_embedded_profile(a, len, path, sizeof path);
-        a = comma != NULL ? comma + 1 : a + len;
-    }
+    const wl_embedded_file_t *f =
+        wl_gpu_shipped_profile(gpu, typed, path, sizeof path);
     sim_err_t err;
     if (f != NULL) {
         err = sim_compute_profile_parse(f->data, path, p, diag);

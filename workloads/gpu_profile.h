@@ -28,13 +28,24 @@
 
 #include "sim/compute/profile.h"
 #include "sim/core/error.h"
+#include "workloads/embedded.h"
 #include "workloads/hwcat.h"
+
+/*
+ * The shipped calibrated profile of a GPU, looked up under typed (may be
+ * NULL), then gpu->name, then each of gpu->aliases (gpu may be NULL: typed
+ * alone), each upper-cased as workloads/profiles/NAME.profile in the
+ * embedded table; path (cap bytes) receives that file name.  Returns the
+ * embedded file, or NULL when none ships.  Cost: O(embedded files x names).
+ */
+const wl_embedded_file_t *wl_gpu_shipped_profile(const wl_gpu_t *gpu,
+                                                 const char *typed,
+                                                 char *path, size_t cap);
 
 /*
  * Fill *p with the profile of gpu.  typed (may be NULL) is the name the
  * user or the data gave and is tried first; then gpu->name, then each of
- * gpu->aliases; each upper-cased as workloads/profiles/NAME.profile in
- * the embedded table.  Without a shipped profile, the built-in profile of
+ * gpu->aliases (wl_gpu_shipped_profile).  Without a shipped profile, the built-in profile of
  * the first of those names that sim_compute_profile_builtin knows.  The
  * half-precision rule above is then applied (wl_gpu_profile_share_half).
  * Returns SIM_OK; SIM_ERR_NOTFOUND (diag names the GPU) when neither a

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "workloads/embedded.h"
+#include "workloads/gpu_profile.h"
 #include "workloads/hwcat.h"
 
 sim_err_t cli_profile_resolve(const char *spec, sim_compute_profile_t *p,
@@ -22,22 +23,19 @@ sim_err_t cli_profile_resolve(const char *spec, sim_compute_profile_t *p,
             *source = "file";
         return sim_compute_profile_load(spec, p, diag);
     }
-    /* A shipped profile by the name typed, or by the catalog's canonical
-     * name of that GPU (A100 -> A100-80G, H100 -> H100-SXM). */
-    const char *names[2] = {spec, NULL};
+    /* A shipped profile by the name typed, or by the catalog's names of
+     * that GPU (A100 -> A100-80G, H100-SXM5 -> H100). */
     wl_hwcat_t *cat = NULL;
-    if (wl_hwcat_load(&cat, NULL) == SIM_OK) {
-        const wl_gpu_t *g = wl_hwcat_find(cat, spec);
-        if (g != NULL)
-            names[1] = g->name;
-    }
-    const wl_embedded_file_t *f = NULL;
+    const wl_gpu_t *g = NULL;
+    if (wl_hwcat_load(&cat, NULL) == SIM_OK)
+        g = wl_hwcat_find(cat, spec);
     char path[320];
+    const wl_embedded_file_t *f = wl_gpu_shipped_profile(g, spec, path, sizeof path);
+    /* A name outside the catalog's (H100-PCIe): try it before its suffix. */
+    const char *names[2] = {spec, g != NULL ? g->name : NULL};
     for (int i = 0; i < 2 && f == NULL && names[i] != NULL; i++) {
-        f = wl_embedded_profile(names[i], strlen(names[i]), path, sizeof path);
-        /* H100-SXM ships as H100.profile: try the name before its suffix. */
         const char *dash = strchr(names[i], '-');
-        if (f == NULL && dash != NULL)
+        if (dash != NULL)
             f = wl_embedded_profile(names[i], (size_t)(dash - names[i]), path, sizeof path);
     }
     wl_hwcat_free(cat);
