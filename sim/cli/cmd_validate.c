@@ -275,7 +275,7 @@ int cli_cmd_validate(int argc, char **argv)
     double tolerance = 0.10;
     const cli_opt_t opts[] = {
         {"kernels", CLI_STRING, &kernels, "FILE", "kernel timing CSV to predict (gpusim-kbench format)", NULL},
-        {"profile", CLI_STRING, &profile, "P", "device profile: a file, a shipped name (H800, H100) or a catalog GPU", NULL},
+        {"profile", CLI_STRING, &profile, "P", "device profile: a file, a shipped name (H800, H100, A100, H20) or a catalog GPU", NULL},
         {"device", CLI_STRING, &device, "NAME", "use only rows whose device contains NAME", NULL},
         {"holdout", CLI_INT, &holdout, "K", "refit on all rows but every K-th; report only those", NULL},
         {"collectives", CLI_STRING, &collectives, "FILE", "NCCL measurements (collectives.csv format; 'published' = the shipped data)", NULL},

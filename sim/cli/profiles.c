@@ -52,5 +52,5 @@ sim_err_t cli_profile_resolve(const char *spec, sim_compute_profile_t *p,
     }
     return sim_diag_set(diag, SIM_ERR_NOTFOUND, NULL, 0, NULL,
                         "no profile '%s': not a readable file, not a shipped "
-                        "profile (H800, H100) and not a known device", spec);
+                        "profile (H800, H100, A100, H20) and not a known device", spec);
 }
